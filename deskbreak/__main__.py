@@ -1,0 +1,5 @@
+import sys
+
+from deskbreak.cli import main
+
+sys.exit(main())

@@ -1,0 +1,258 @@
+"""What the engine reports: every event that goes to the compliance log and the JSON Lines output.
+
+Each event is a frozen dataclass with a wire name (`KIND`) and a lossless JSON form, so the
+store, the simulator and the reports all speak the same vocabulary:
+`event_from_json(event.to_json()) == event` for every event.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, fields
+from datetime import datetime
+from typing import Any, ClassVar, Union
+
+
+class Outcome(enum.Enum):
+    """How a prompt ended."""
+
+    #: The user pressed Done (or finished the guided exercise).
+    DONE = "done"
+    #: The user pressed Skip.
+    SKIPPED = "skipped"
+    #: The user put it off; a new prompt of the same series follows if they are still sitting.
+    SNOOZED = "snoozed"
+    #: No answer, but the user was away for at least the break's duration: they got up.
+    TAKEN = "taken"
+    #: No answer and no sign of a break.
+    MISSED = "missed"
+
+
+class Answer(enum.Enum):
+    """What the user can answer to an open prompt."""
+
+    DONE = "done"
+    SKIP = "skip"
+    SNOOZE = "snooze"
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class PromptShown:
+    """A prompt was shown. `series` is the id of the first prompt of a snooze chain."""
+
+    KIND: ClassVar[str] = "prompt"
+    at: datetime
+    prompt: int
+    series: int
+    break_name: str
+    kind: str
+    exercises: tuple[str, ...]
+    doses: tuple[dict[str, Any], ...]
+    sitting_seconds: int
+    due_at: datetime
+    snoozes: int
+    programme_title: str
+    programme_hash: str
+
+
+@dataclass(frozen=True)
+class PromptOutcome:
+    """A prompt ended. Every prompt gets exactly one; `snoozed` is final only for that prompt."""
+
+    KIND: ClassVar[str] = "outcome"
+    at: datetime
+    prompt: int
+    series: int
+    break_name: str
+    kind: str
+    outcome: Outcome
+    exercises: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SnoozeRefused:
+    """The user asked to snooze once more than the physio allows; the prompt stays open."""
+
+    KIND: ClassVar[str] = "snooze_refused"
+    at: datetime
+    prompt: int
+    message: str
+
+
+@dataclass(frozen=True)
+class BoutStarted:
+    """The user sat down: first input after being away (back-dated to that input)."""
+
+    KIND: ClassVar[str] = "bout_start"
+    at: datetime
+
+
+@dataclass(frozen=True)
+class BoutEnded:
+    """A sitting bout ended at `end` (back-dated to the last input); `at` is when it was noticed."""
+
+    KIND: ClassVar[str] = "bout"
+    at: datetime
+    start: datetime
+    end: datetime
+    seconds: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class PromptDeferred:
+    """A due prompt is being held back (e.g. a fullscreen window has focus)."""
+
+    KIND: ClassVar[str] = "deferred"
+    at: datetime
+    break_name: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Paused:
+    """Prompts paused until `until` (None: until resumed)."""
+
+    KIND: ClassVar[str] = "paused"
+    at: datetime
+    until: datetime | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class Resumed:
+    """Prompts resumed, by the user or because the pause ran out."""
+
+    KIND: ClassVar[str] = "resumed"
+    at: datetime
+    reason: str
+
+
+@dataclass(frozen=True)
+class ProgrammeLoaded:
+    """A programme came into force (at start-up or after an edit)."""
+
+    KIND: ClassVar[str] = "programme"
+    at: datetime
+    title: str
+    programme_hash: str
+    path: str
+
+
+@dataclass(frozen=True)
+class ProgrammeRejected:
+    """An edited programme file was invalid; the last good programme stays in force."""
+
+    KIND: ClassVar[str] = "programme_rejected"
+    at: datetime
+    path: str
+    problems: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CheckinAnswered:
+    """A symptom check-in answer: `question` is "neck" (value 0-10) or "headache" (value none,
+    mild, moderate or severe). `prompt` and `exercises` link a neck check-in to its break."""
+
+    KIND: ClassVar[str] = "checkin"
+    at: datetime
+    question: str
+    value: int | str
+    prompt: int | None = None
+    exercises: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CheckinDue:
+    """The daily headache question is due (the service asks; the answer is a CheckinAnswered)."""
+
+    KIND: ClassVar[str] = "checkin_due"
+    at: datetime
+    question: str
+
+
+Event = Union[
+    PromptShown,
+    PromptOutcome,
+    SnoozeRefused,
+    BoutStarted,
+    BoutEnded,
+    PromptDeferred,
+    Paused,
+    Resumed,
+    ProgrammeLoaded,
+    ProgrammeRejected,
+    CheckinAnswered,
+    CheckinDue,
+]
+
+EVENT_TYPES: dict[str, type[Any]] = {
+    cls.KIND: cls
+    for cls in (
+        PromptShown,
+        PromptOutcome,
+        SnoozeRefused,
+        BoutStarted,
+        BoutEnded,
+        PromptDeferred,
+        Paused,
+        Resumed,
+        ProgrammeLoaded,
+        ProgrammeRejected,
+        CheckinAnswered,
+        CheckinDue,
+    )
+}
+
+HEADACHE_LEVELS = ("none", "mild", "moderate", "severe")
+
+
+def event_to_json(event: Event) -> dict[str, Any]:
+    """The event as a JSON-ready dict: `at` first, then `event`, then the fields in order."""
+    out: dict[str, Any] = {"at": _iso(event.at), "event": event.KIND}
+    for f in fields(event):
+        if f.name == "at":
+            continue
+        value = getattr(event, f.name)
+        out[_WIRE_NAMES.get(f.name, f.name)] = _to_plain(value)
+    return out
+
+
+def _to_plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return _iso(value)
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, tuple):
+        return [_to_plain(v) for v in value]
+    return value
+
+
+#: Python field names that are keywords on the wire.
+_WIRE_NAMES = {"break_name": "break"}
+_DATETIME_FIELDS = {"at", "due_at", "start", "end", "until"}
+_TUPLE_FIELDS = {"exercises", "doses", "problems"}
+
+
+def event_from_json(data: dict[str, Any]) -> Event:
+    """Rebuild an event from `event_to_json` output. Raises KeyError/ValueError on bad data."""
+    cls = EVENT_TYPES[data["event"]]
+    kwargs: dict[str, Any] = {}
+    for f in fields(cls):
+        wire = _WIRE_NAMES.get(f.name, f.name)
+        if wire not in data:
+            continue
+        value = data[wire]
+        if f.name in _DATETIME_FIELDS and value is not None:
+            value = datetime.fromisoformat(value)
+        elif f.name in _TUPLE_FIELDS:
+            value = tuple(value)
+        elif f.name == "outcome":
+            value = Outcome(value)
+        kwargs[f.name] = value
+    event: Event = cls(**kwargs)
+    return event
