@@ -1,0 +1,464 @@
+"""The engine: sitting model + break planner, fed one sample at a time.
+
+One engine instance is owned by one thread (the daemon's engine thread, or the simulator). It
+performs no I/O and never reads the clock: every method takes the moment it happens at, and
+returns the events to record and act on.
+
+Rules (see docs/how-it-works.md):
+- A movement break is due when the current bout reaches its `every`; a micro break when sitting
+  since the last micro or movement break (or since the bout started) reaches its `every`.
+  When both are due, the movement break wins.
+- Answers: done, skip, snooze (limited by the physio). No answer within `respond_within` gives
+  `taken` if the user was away for at least the break's duration in that window, else `missed`.
+- done/taken: a movement break ends the bout; a micro break restarts its own timer.
+  skipped/missed: that break comes again after another `every` of sitting.
+- No prompt outside working hours, while paused, or while the user is away, locked or asleep.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from deskbreak.core.events import (
+    Answer,
+    CheckinAnswered,
+    CheckinDue,
+    Event,
+    HEADACHE_LEVELS,
+    Outcome,
+    Paused,
+    ProgrammeLoaded,
+    PromptDeferred,
+    PromptOutcome,
+    PromptShown,
+    Resumed,
+    SnoozeRefused,
+)
+from deskbreak.core.programme import Break, BreakKind, Exercise, Programme
+from deskbreak.core.sitting import (
+    Presence,
+    Sample,
+    SittingRules,
+    SittingState,
+    end_bout,
+    step,
+)
+
+#: After a prompt ends, a different break waits at least this long, so prompts never arrive
+#: back to back (a snoozed prompt keeps its own, physio-set timing).
+QUIET_AFTER_PROMPT_SECONDS = 120.0
+#: The daily headache question, when the programme sets no time: this long before the day ends.
+HEADACHE_QUESTION_BEFORE_END = timedelta(minutes=30)
+#: Neck check-in answers run from 0 (no pain) to this.
+MAX_NECK_SCORE = 10
+
+
+class AnswerResult(enum.Enum):
+    """What became of an answer."""
+
+    #: The answer closed (or snoozed) the open prompt.
+    ACCEPTED = "accepted"
+    #: There is no open prompt to answer.
+    NO_PROMPT = "no_prompt"
+    #: The physio allows no more snoozes; the prompt stays open.
+    SNOOZE_REFUSED = "snooze_refused"
+
+
+@dataclass
+class OpenPrompt:
+    """The prompt on screen now. At most one is open at a time."""
+
+    shown: PromptShown
+    brk: Break
+    deadline: datetime
+    #: Longest stretch without input since the prompt was shown (seconds), and where it lay.
+    longest_away: float = 0.0
+    away_start: datetime | None = None
+    away_end: datetime | None = None
+
+
+@dataclass
+class SnoozedBreak:
+    """A break the user snoozed: it comes back at `until` if they are still sitting."""
+
+    series: int
+    snoozes: int
+    until: datetime
+
+
+@dataclass
+class Status:
+    """A snapshot for the tray, `deskbreak status` and the console."""
+
+    presence: Presence
+    sitting_seconds: float
+    paused_until: datetime | None
+    paused: bool
+    next_break: str | None
+    next_break_in_seconds: float | None
+    open_prompt: int | None
+    open_break: str | None
+    in_working_hours: bool
+    programme_title: str
+
+
+@dataclass
+class _PlannerState:
+    next_prompt_id: int = 1
+    open: OpenPrompt | None = None
+    snoozed: dict[str, SnoozedBreak] = field(default_factory=dict)
+    #: When each break's timer last restarted (None: at the start of the bout).
+    anchors: dict[str, datetime] = field(default_factory=dict)
+    rotation: dict[str, int] = field(default_factory=dict)
+    quiet_until: datetime | None = None
+    paused: bool = False
+    paused_until: datetime | None = None
+    deferred_since: datetime | None = None
+    headache_asked_on: date | None = None
+
+
+class Engine:
+    """Sitting model and break planner for one programme. Not thread-safe: one owner thread."""
+
+    def __init__(self, programme: Programme, poll_seconds: float = 5.0,
+                 first_prompt_id: int = 1) -> None:
+        self.programme = programme
+        self.rules = SittingRules(programme.settings.natural_break_seconds, poll_seconds)
+        self.sitting = SittingState()
+        self._plan = _PlannerState(next_prompt_id=first_prompt_id)
+        #: Exercises of recent prompts, so a neck check-in can name what was just done.
+        self._recent_exercises: dict[int, tuple[str, ...]] = {}
+
+    # -- inputs -------------------------------------------------------------------------------
+
+    def tick(self, sample: Sample, fullscreen: bool = False) -> list[Event]:
+        """Feed one OS sample; return what happened (bouts, prompts, outcomes)."""
+        self.sitting, events = step(self.sitting, sample, self.rules)
+        now = sample.at
+        if events and any(e.KIND == "bout" for e in events):
+            # The user left (idle, locked or asleep): nothing snoozed or deferred carries over.
+            self._plan.snoozed.clear()
+            self._plan.deferred_since = None
+        plan = self._plan
+        if plan.paused:
+            events += self._expire_pause(now)
+        if plan.open is not None:
+            events += self._track_open_prompt(now)
+        if self.sitting.presence is Presence.SITTING:
+            events += self._maybe_prompt(now, fullscreen)
+            if self.programme.settings.checkins.headache_daily:
+                events += self._maybe_ask_headache(now)
+        if len(events) > 1:
+            # Outcomes are dated at their deadline, which can fall before this sample's events.
+            events.sort(key=lambda event: event.at)
+        return events
+
+    def finish(self, at: datetime, reason: str = "stopped") -> list[Event]:
+        """The service or trace stops: record the bout in progress, ended at the last input."""
+        if self.sitting.bout_start is None:
+            return []
+        end = self.sitting.last_input or at
+        self.sitting, events = end_bout(self.sitting, min(end, at), at, reason)
+        return events
+
+    def answer(self, at: datetime, answer: Answer,
+               prompt_id: int | None = None) -> tuple[AnswerResult, list[Event]]:
+        """The user answered the open prompt (or `prompt_id`, if it is still the open one)."""
+        open_prompt = self._plan.open
+        if open_prompt is None or (prompt_id is not None and prompt_id != open_prompt.shown.prompt):
+            return AnswerResult.NO_PROMPT, []
+        brk = open_prompt.brk
+        if answer is Answer.SNOOZE:
+            if open_prompt.shown.snoozes >= brk.snooze.max_count:
+                allowed = brk.snooze.max_count
+                message = ("your physio has not allowed snoozing this break" if allowed == 0
+                           else f"already snoozed {allowed} time{'s' if allowed != 1 else ''}; "
+                           "your physio allows no more")
+                return AnswerResult.SNOOZE_REFUSED, [
+                    SnoozeRefused(at=at, prompt=open_prompt.shown.prompt, message=message)]
+            self._plan.snoozed[brk.name] = SnoozedBreak(
+                series=open_prompt.shown.series, snoozes=open_prompt.shown.snoozes + 1,
+                until=at + timedelta(minutes=brk.snooze.minutes))
+            return AnswerResult.ACCEPTED, self._close(at, Outcome.SNOOZED)
+        outcome = Outcome.DONE if answer is Answer.DONE else Outcome.SKIPPED
+        return AnswerResult.ACCEPTED, self._close(at, outcome)
+
+    def pause(self, at: datetime, until: datetime | None, reason: str = "user") -> list[Event]:
+        """No prompts until `until` (None: until resumed)."""
+        self._plan.paused = True
+        self._plan.paused_until = until
+        return [Paused(at=at, until=until, reason=reason)]
+
+    def resume(self, at: datetime, reason: str = "user") -> list[Event]:
+        """Prompts may come again."""
+        if not self._plan.paused:
+            return []
+        self._plan.paused = False
+        self._plan.paused_until = None
+        return [Resumed(at=at, reason=reason)]
+
+    def break_now(self, at: datetime) -> list[Event]:
+        """The user asked for a break now: prompt the break closest to due, whatever the timers."""
+        if self._plan.open is not None:
+            return []
+        candidates = self._progress(at)
+        if not candidates:
+            candidates = [(0.0, brk) for brk in self.programme.breaks]
+        _, brk = max(candidates, key=lambda pair: (pair[0], pair[1].kind is BreakKind.MOVEMENT))
+        return self._show(at, brk, due_at=at, series=None, snoozes=0)
+
+    def checkin(self, at: datetime, question: str, value: int | str,
+                prompt_id: int | None = None) -> list[Event]:
+        """Record a symptom check-in answer. Raises ValueError for an impossible answer."""
+        exercises: tuple[str, ...] = ()
+        if question == "neck":
+            if not isinstance(value, int) or not 0 <= value <= MAX_NECK_SCORE:
+                raise ValueError(f"neck score must be a whole number 0-{MAX_NECK_SCORE}")
+            exercises = self._recent_exercises.get(prompt_id, ()) if prompt_id else ()
+        elif question == "headache":
+            if value not in HEADACHE_LEVELS:
+                raise ValueError(f"headache must be one of {', '.join(HEADACHE_LEVELS)}")
+        else:
+            raise ValueError(f"unknown check-in question {question!r}")
+        return [CheckinAnswered(at=at, question=question, value=value, prompt=prompt_id,
+                                exercises=exercises)]
+
+    def replace_programme(self, programme: Programme, at: datetime, path: str) -> list[Event]:
+        """Bring a new programme into force, keeping the sitting state and timers that still apply."""
+        names = {brk.name for brk in programme.breaks}
+        self.programme = programme
+        self.rules = SittingRules(programme.settings.natural_break_seconds,
+                                  self.rules.poll_seconds)
+        for table in (self._plan.anchors, self._plan.rotation, self._plan.snoozed):
+            for name in [n for n in table if n not in names]:
+                del table[name]
+        open_prompt = self._plan.open
+        if open_prompt is not None and open_prompt.brk.name in names:
+            open_prompt.brk = programme.break_named(open_prompt.brk.name)
+        return [ProgrammeLoaded(at=at, title=programme.title,
+                                programme_hash=programme.content_hash, path=path)]
+
+    # -- queries ------------------------------------------------------------------------------
+
+    @property
+    def open_prompt(self) -> OpenPrompt | None:
+        return self._plan.open
+
+    @property
+    def last_prompt_id(self) -> int | None:
+        """The most recent prompt shown, open or not (a neck check-in refers to it)."""
+        return self._plan.next_prompt_id - 1 if self._recent_exercises else None
+
+    def status(self, now: datetime) -> Status:
+        """What the tray and `deskbreak status` show."""
+        plan = self._plan
+        next_name: str | None = None
+        next_in: float | None = None
+        if self.sitting.presence is Presence.SITTING:
+            for brk in self.programme.breaks:
+                remaining = brk.every_seconds - self._sat_for(brk, now)
+                snoozed = plan.snoozed.get(brk.name)
+                if snoozed is not None:
+                    remaining = (snoozed.until - now).total_seconds()
+                if next_in is None or remaining < next_in:
+                    next_name, next_in = brk.name, max(0.0, remaining)
+        return Status(
+            presence=self.sitting.presence,
+            sitting_seconds=self.sitting.sitting_seconds(now),
+            paused=plan.paused,
+            paused_until=plan.paused_until,
+            next_break=next_name,
+            next_break_in_seconds=next_in,
+            open_prompt=plan.open.shown.prompt if plan.open else None,
+            open_break=plan.open.brk.name if plan.open else None,
+            in_working_hours=self.programme.settings.working_hours.contains(now),
+            programme_title=self.programme.title,
+        )
+
+    def exercises_for(self, prompt: PromptShown) -> list[Exercise]:
+        """The exercises a prompt asks for, with the dose in force that day."""
+        by_id = self.programme.exercises_on(prompt.at.date())
+        return [by_id[e] for e in prompt.exercises if e in by_id]
+
+    # -- planner internals --------------------------------------------------------------------
+
+    def _sat_for(self, brk: Break, now: datetime) -> float:
+        """Sitting seconds that count toward `brk`: since the bout start or its timer's restart."""
+        start = self.sitting.bout_start
+        if start is None or self.sitting.presence is not Presence.SITTING:
+            return 0.0
+        anchor = self._plan.anchors.get(brk.name)
+        if anchor is not None and anchor > start:
+            start = anchor
+        return max(0.0, (now - start).total_seconds())
+
+    def _progress(self, now: datetime) -> list[tuple[float, Break]]:
+        return [(self._sat_for(brk, now) / brk.every_seconds, brk)
+                for brk in self.programme.breaks if self.sitting.bout_start is not None]
+
+    def _may_prompt(self, now: datetime) -> bool:
+        return (self.sitting.presence is Presence.SITTING
+                and not self._plan.paused
+                and self.programme.settings.working_hours.contains(now))
+
+    def _expire_pause(self, now: datetime) -> list[Event]:
+        until = self._plan.paused_until
+        if self._plan.paused and until is not None and now >= until:
+            return self.resume(now, reason="pause ended")
+        return []
+
+    def _track_open_prompt(self, now: datetime) -> list[Event]:
+        open_prompt = self._plan.open
+        if open_prompt is None:
+            return []
+        shown_at = open_prompt.shown.at
+        last_input = self.sitting.last_input or shown_at
+        stretch_start = max(last_input, shown_at)
+        horizon = min(now, open_prompt.deadline)
+        stretch = (horizon - stretch_start).total_seconds()
+        if stretch > open_prompt.longest_away:
+            open_prompt.longest_away = stretch
+            open_prompt.away_start = stretch_start
+            open_prompt.away_end = horizon
+        if now < open_prompt.deadline:
+            return []
+        got_up = open_prompt.longest_away >= open_prompt.brk.duration_seconds
+        return self._close(open_prompt.deadline, Outcome.TAKEN if got_up else Outcome.MISSED,
+                           noticed=now)
+
+    def _close(self, at: datetime, outcome: Outcome, noticed: datetime | None = None) -> list[Event]:
+        open_prompt = self._plan.open
+        if open_prompt is None:  # pragma: no cover - callers check
+            return []
+        self._plan.open = None
+        shown, brk = open_prompt.shown, open_prompt.brk
+        events: list[Event] = [PromptOutcome(
+            at=at, prompt=shown.prompt, series=shown.series, break_name=brk.name,
+            kind=brk.kind.value, outcome=outcome, exercises=shown.exercises)]
+        noticed = noticed or at
+        if outcome is not Outcome.SNOOZED:
+            self._plan.snoozed.pop(brk.name, None)
+        self._plan.quiet_until = at + timedelta(seconds=QUIET_AFTER_PROMPT_SECONDS)
+        if outcome in (Outcome.DONE, Outcome.TAKEN):
+            if brk.kind is BreakKind.MOVEMENT:
+                if outcome is Outcome.TAKEN and open_prompt.away_start is not None:
+                    restart = (self.sitting.last_input
+                               if self.sitting.presence is Presence.SITTING else None)
+                    self.sitting, bout_events = end_bout(
+                        self.sitting, open_prompt.away_start, noticed, "movement break",
+                        restart=restart if restart and restart > open_prompt.away_start else None)
+                else:
+                    self.sitting, bout_events = end_bout(self.sitting, at, noticed,
+                                                         "movement break")
+                events += bout_events
+                self._plan.anchors.clear()
+                self._plan.snoozed.clear()
+            else:
+                self._plan.anchors[brk.name] = at
+        elif outcome in (Outcome.SKIPPED, Outcome.MISSED):
+            self._plan.anchors[brk.name] = at
+            if brk.kind is BreakKind.MOVEMENT:
+                # The user was just asked to move; a neck prompt seconds later would only nag.
+                for other in self.programme.breaks:
+                    if other.kind is BreakKind.MICRO:
+                        self._plan.anchors[other.name] = max(at, self._plan.anchors.get(
+                            other.name, at))
+        return events
+
+    def _maybe_prompt(self, now: datetime, fullscreen: bool) -> list[Event]:
+        plan = self._plan
+        if plan.open is not None or not self._may_prompt(now):
+            return []
+        due: list[tuple[int, float, int, Break, datetime, SnoozedBreak | None]] = []
+        for order, brk in enumerate(self.programme.breaks):
+            snoozed = plan.snoozed.get(brk.name)
+            if snoozed is not None:
+                if now >= snoozed.until:
+                    due.append((0, 0.0, order, brk, snoozed.until, snoozed))
+                continue
+            sat = self._sat_for(brk, now)
+            if sat >= brk.every_seconds:
+                due_at = now - timedelta(seconds=sat - brk.every_seconds)
+                quiet = plan.quiet_until is not None and now < plan.quiet_until
+                if not quiet:
+                    due.append((0 if brk.kind is BreakKind.MOVEMENT else 1,
+                                -sat / brk.every_seconds, order, brk, due_at, None))
+        if not due:
+            plan.deferred_since = None
+            return []
+        due.sort(key=lambda item: item[:3])
+        _, _, _, brk, due_at, snoozed = due[0]
+        if fullscreen:
+            limit = self.programme.settings.max_deferral_seconds
+            if plan.deferred_since is None:
+                plan.deferred_since = now
+                return [PromptDeferred(at=now, break_name=brk.name, reason="fullscreen")]
+            if (now - plan.deferred_since).total_seconds() < limit:
+                return []
+        plan.deferred_since = None
+        if snoozed is not None:
+            del plan.snoozed[brk.name]
+            return self._show(now, brk, due_at, series=snoozed.series, snoozes=snoozed.snoozes)
+        return self._show(now, brk, due_at, series=None, snoozes=0)
+
+    def _show(self, now: datetime, brk: Break, due_at: datetime, series: int | None,
+              snoozes: int) -> list[Event]:
+        plan = self._plan
+        prompt_id = plan.next_prompt_id
+        plan.next_prompt_id += 1
+        exercises = self._choose_exercises(brk, now.date())
+        by_id = self.programme.exercises_on(now.date())
+        shown = PromptShown(
+            at=now, prompt=prompt_id, series=series if series is not None else prompt_id,
+            break_name=brk.name, kind=brk.kind.value, exercises=exercises,
+            doses=tuple(by_id[e].dose() for e in exercises),
+            sitting_seconds=int(self.sitting.sitting_seconds(now)), due_at=due_at,
+            snoozes=snoozes, programme_title=self.programme.title,
+            programme_hash=self.programme.content_hash)
+        plan.open = OpenPrompt(shown=shown, brk=brk, deadline=now + timedelta(
+            seconds=self.programme.settings.respond_within_seconds))
+        self._recent_exercises[prompt_id] = exercises
+        if len(self._recent_exercises) > 64:  # only the latest prompts take check-ins
+            del self._recent_exercises[min(self._recent_exercises)]
+        return [shown]
+
+    def _choose_exercises(self, brk: Break, day: date) -> tuple[str, ...]:
+        """The next exercises in the break's rotation that fit its duration (at least one)."""
+        by_id = self.programme.exercises_on(day)
+        ids = brk.exercise_ids
+        start = self._plan.rotation.get(brk.name, 0) % len(ids)
+        chosen: list[str] = []
+        total = 0.0
+        for offset in range(len(ids)):
+            exercise_id = ids[(start + offset) % len(ids)]
+            if exercise_id in chosen:
+                break
+            cost = by_id[exercise_id].estimated_seconds()
+            if brk.per_prompt is not None:
+                if len(chosen) == brk.per_prompt:
+                    break
+            elif chosen and total + cost > brk.duration_seconds:
+                break
+            chosen.append(exercise_id)
+            total += cost
+        self._plan.rotation[brk.name] = (start + len(chosen)) % len(ids)
+        return tuple(chosen)
+
+    def _maybe_ask_headache(self, now: datetime) -> list[Event]:
+        checkins = self.programme.settings.checkins
+        hours = self.programme.settings.working_hours
+        if not checkins.headache_daily or self._plan.headache_asked_on == now.date():
+            return []
+        ask_at = checkins.headache_at or _minus(hours.end, HEADACHE_QUESTION_BEFORE_END)
+        if (self.sitting.presence is Presence.SITTING and hours.contains(now)
+                and now.time().replace(tzinfo=None) >= ask_at and self._plan.open is None):
+            self._plan.headache_asked_on = now.date()
+            return [CheckinDue(at=now, question="headache")]
+        return []
+
+
+def _minus(moment: time, delta: timedelta) -> time:
+    full = datetime.combine(date(2000, 1, 3), moment) - delta
+    return full.time()

@@ -1,0 +1,657 @@
+"""Reading a programme file: safe YAML, every problem reported at once with its line and column.
+
+`parse_programme(text, filename, library)` returns a `Programme` or raises `ProgrammeInvalid`
+listing every problem as `FILE:LINE:COL: path: message`. No I/O: the caller reads the files.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date, time
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+
+from deskbreak.core.programme import (
+    DAY_NAMES,
+    DEFAULT_SECONDS_PER_REP,
+    Break,
+    BreakKind,
+    Checkins,
+    Exercise,
+    Phase,
+    Programme,
+    Settings,
+    Snooze,
+    WorkingHours,
+)
+from deskbreak.core.schema import (
+    LIBRARY_EXERCISE,
+    MICRO_DURATION_RANGE,
+    MOVEMENT_DURATION_RANGE,
+    PROGRAMME,
+    Spec,
+)
+from deskbreak.core.units import format_duration, parse_clock_time, parse_duration
+from deskbreak.errors import DeskbreakError
+
+#: Programme files are a page or two; anything bigger is a mistake or an attack.
+MAX_FILE_BYTES = 256 * 1024
+#: Deeper nesting than any programme needs is refused before it is composed.
+MAX_NESTING = 24
+LIBRARY_PREFIX = "library/"
+
+try:  # libyaml is several times faster and keeps the marks we need
+    _Loader: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+_INT_TAG = "tag:yaml.org,2002:int"
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_NULL_TAG = "tag:yaml.org,2002:null"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with a file, at a 1-based line and column."""
+
+    line: int
+    column: int
+    path: str
+    message: str
+
+    def format(self, filename: str) -> str:
+        return f"{filename}:{self.line}:{self.column}: {self.path or '(file)'}: {self.message}"
+
+
+class ProgrammeInvalid(DeskbreakError):
+    """A programme (or library) file has problems; `lines()` gives one line per problem."""
+
+    def __init__(self, filename: str, problems: Iterable[Problem]) -> None:
+        self.filename = filename
+        self.problems = sorted(set(problems))
+        super().__init__("\n".join(self.lines()))
+
+    def lines(self) -> list[str]:
+        return [p.format(self.filename) for p in self.problems]
+
+
+class _Collector:
+    """Problems found so far, plus where each validated path sits in the file."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.marks: dict[str, tuple[int, int]] = {}
+
+    def add(self, node_or_mark: Any, path: str, message: str) -> None:
+        line, column = _position(node_or_mark)
+        self.problems.append(Problem(line, column, path, message))
+
+    def add_at(self, path: str, message: str, fallback: str = "") -> None:
+        """Report at the position recorded for `path` (or its nearest recorded parent)."""
+        probe = path
+        while probe and probe not in self.marks:
+            probe = _parent(probe)
+        line, column = self.marks.get(probe, self.marks.get(fallback, (1, 1)))
+        self.problems.append(Problem(line, column, path, message))
+
+
+def _position(node_or_mark: Any) -> tuple[int, int]:
+    mark = getattr(node_or_mark, "start_mark", node_or_mark)
+    if mark is None:
+        return (1, 1)
+    return (mark.line + 1, mark.column + 1)
+
+
+def _parent(path: str) -> str:
+    if path.endswith("]"):
+        return path[: path.rindex("[")]
+    return path.rpartition(".")[0]
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def content_hash(text: str) -> str:
+    """A short, stable identifier of a file's exact text (recorded with every prompt)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+# -- safe YAML ----------------------------------------------------------------------------------
+
+
+def compose_safely(text: str, filename: str) -> yaml.Node | None:
+    """Compose `text` into a node tree, refusing anything a plain programme never needs.
+
+    Refused: files over MAX_FILE_BYTES, explicit tags (`!!python/object` and friends), anchors
+    and aliases (billion-laughs), nesting deeper than MAX_NESTING. Raises ProgrammeInvalid.
+    """
+    size = len(text.encode("utf-8"))
+    if size > MAX_FILE_BYTES:
+        raise ProgrammeInvalid(filename, [Problem(1, 1, "", f"file is {size} bytes; the limit "
+                                                  f"is {MAX_FILE_BYTES} bytes")])
+    problems: list[Problem] = []
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            line, column = _position(event)
+            if isinstance(event, yaml.AliasEvent):
+                problems.append(Problem(line, column, "", "aliases (*name) are not allowed; "
+                                        "write the value out in full"))
+                continue
+            if getattr(event, "anchor", None):
+                problems.append(Problem(line, column, "", "anchors (&name) are not allowed; "
+                                        "write each value out in full"))
+            if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
+                tag = event.tag
+                implicit = getattr(event, "implicit", (True, True))
+                explicit_scalar_tag = isinstance(event, yaml.ScalarEvent) and tag not in (
+                    None, "!") and not implicit[0] and not implicit[1]
+                explicit_collection_tag = isinstance(event, yaml.CollectionStartEvent) and (
+                    tag is not None and not event.implicit)
+                if explicit_scalar_tag or explicit_collection_tag:
+                    problems.append(Problem(line, column, "", f"YAML tag {tag!r} is not "
+                                            "allowed; write plain values"))
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_NESTING:
+                    problems.append(Problem(line, column, "", f"nested deeper than "
+                                            f"{MAX_NESTING} levels"))
+                    raise ProgrammeInvalid(filename, problems)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+        if problems:
+            raise ProgrammeInvalid(filename, problems)
+        documents = list(yaml.compose_all(text, Loader=_Loader))
+    except yaml.MarkedYAMLError as error:
+        line, column = _position(error.problem_mark or error.context_mark)
+        message = " ".join(p for p in (error.context, error.problem) if p)
+        raise ProgrammeInvalid(filename, [Problem(line, column, "", f"not valid YAML: "
+                                                  f"{message}")]) from None
+    except yaml.YAMLError as error:
+        raise ProgrammeInvalid(filename, [Problem(1, 1, "", f"not valid YAML: {error}")]) from None
+    if len(documents) > 1:
+        second = documents[1]
+        raise ProgrammeInvalid(filename, [Problem(*_position(second), "", "a programme file "
+                                                  "holds one document; remove the second '---'")])
+    return documents[0] if documents else None
+
+
+# -- validation against the declared shape -------------------------------------------------------
+
+
+def _describe(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if node.tag == _NULL_TAG:
+        return "nothing (empty)"
+    return repr(node.value)
+
+
+def _check(node: yaml.Node, spec: Spec, path: str, out: _Collector) -> Any:
+    """Validate `node` against `spec`; return the plain value, or None after recording problems."""
+    out.marks[path] = _position(node)
+    kind = spec.kind
+    if kind == "map":
+        return _check_map(node, spec, path, out)
+    if kind == "dict":
+        return _check_dict(node, spec, path, out)
+    if kind == "list":
+        return _check_list(node, spec, path, out)
+    if not isinstance(node, yaml.ScalarNode) or node.tag == _NULL_TAG:
+        out.add(node, path, f"expected {_expected(spec)}, found {_describe(node)}")
+        return None
+    raw = node.value
+    try:
+        if kind == "text":
+            if not raw.strip():
+                raise ValueError("must not be empty")
+            return raw.strip() if "\n" not in raw.strip() else raw.strip()
+        if kind == "int":
+            if node.tag != _INT_TAG:
+                raise ValueError(f"expected a whole number, found {raw!r}")
+            value: Any = int(raw)
+        elif kind == "duration":
+            if node.tag == _INT_TAG or re.fullmatch(r"\s*\d+(\.\d+)?\s*", raw):
+                raise ValueError(f"{raw!r} has no unit; write {raw}s or {raw}m")
+            value = parse_duration(raw)
+        elif kind == "clock":
+            return parse_clock_time(raw)
+        elif kind == "date":
+            try:
+                return date.fromisoformat(raw)
+            except ValueError:
+                raise ValueError(f"{raw!r} is not a date; write it like 2026-11-23") from None
+        elif kind == "bool":
+            if node.tag != _BOOL_TAG:
+                raise ValueError(f"expected true or false, found {raw!r}")
+            return raw.lower() in ("true", "yes", "on", "y")
+        elif kind == "enum":
+            if raw not in spec.choices:
+                raise ValueError(f"{raw!r} is not one of {', '.join(spec.choices)}"
+                                 + _did_you_mean(raw, spec.choices))
+            return raw
+        elif kind == "const":
+            if raw != str(spec.const):
+                raise ValueError(f"this deskbreak understands format {spec.const}, not {raw!r}")
+            return spec.const
+        else:  # pragma: no cover - a Spec kind without a checker is a programming error
+            raise TypeError(kind)
+    except ValueError as error:
+        out.add(node, path, str(error))
+        return None
+    shown = format_duration(value) if kind == "duration" else str(value)
+    if spec.minimum is not None and value < spec.minimum:
+        low = format_duration(spec.minimum) if kind == "duration" else str(int(spec.minimum))
+        out.add(node, path, f"{shown} is too small; the least allowed is {low}")
+        return None
+    if spec.maximum is not None and value > spec.maximum:
+        high = format_duration(spec.maximum) if kind == "duration" else str(int(spec.maximum))
+        out.add(node, path, f"{shown} is too large; the most allowed is {high}")
+        return None
+    return value
+
+
+def _expected(spec: Spec) -> str:
+    return {
+        "text": "text",
+        "int": "a whole number",
+        "duration": "a duration such as 30s or 5m",
+        "clock": 'a time such as "08:00"',
+        "date": "a date such as 2026-11-23",
+        "bool": "true or false",
+        "enum": "one of " + ", ".join(spec.choices),
+        "const": repr(spec.const),
+        "list": "a list",
+        "map": "a mapping",
+        "dict": "a mapping",
+    }[spec.kind]
+
+
+def _did_you_mean(word: str, options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _mapping_items(node: yaml.Node, spec: Spec, path: str,
+                   out: _Collector) -> list[tuple[yaml.ScalarNode, yaml.Node]] | None:
+    if not isinstance(node, yaml.MappingNode):
+        out.add(node, path, f"expected {_expected(spec)}, found {_describe(node)}")
+        return None
+    seen: set[str] = set()
+    items: list[tuple[yaml.ScalarNode, yaml.Node]] = []
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            out.add(key_node, path, "keys must be plain words")
+            continue
+        if key_node.value in seen:
+            out.add(key_node, _join(path, key_node.value), "appears twice; keep one")
+            continue
+        seen.add(key_node.value)
+        items.append((key_node, value_node))
+    return items
+
+
+def _check_map(node: yaml.Node, spec: Spec, path: str, out: _Collector) -> dict[str, Any] | None:
+    items = _mapping_items(node, spec, path, out)
+    if items is None:
+        return None
+    result: dict[str, Any] = {}
+    for key_node, value_node in items:
+        key = key_node.value
+        child = spec.keys.get(key)
+        if child is None:
+            out.add(key_node, _join(path, key), f"unknown key {key!r}"
+                    + _did_you_mean(key, spec.keys))
+            continue
+        value = _check(value_node, child, _join(path, key), out)
+        if value is not None:
+            result[key] = value
+    present = {k.value for k, _ in items}
+    for name, child in spec.keys.items():
+        if child.required and name not in present:
+            out.add(node, path or name, f"missing required key {name!r}")
+    return result
+
+
+def _check_dict(node: yaml.Node, spec: Spec, path: str, out: _Collector) -> dict[str, Any] | None:
+    items = _mapping_items(node, spec, path, out)
+    if items is None or spec.item is None:
+        return None
+    result: dict[str, Any] = {}
+    for key_node, value_node in items:
+        key = key_node.value
+        child_path = _join(path, key)
+        if spec.key_pattern and not re.match(spec.key_pattern, key):
+            out.add(key_node, child_path, f"{key!r} is not a valid id; use lowercase letters, "
+                    "digits and hyphens")
+            continue
+        out.marks[child_path + ":key"] = _position(key_node)
+        value = _check(value_node, spec.item, child_path, out)
+        if value is not None:
+            result[key] = value
+    return result
+
+
+def _check_list(node: yaml.Node, spec: Spec, path: str, out: _Collector) -> list[Any] | None:
+    if not isinstance(node, yaml.SequenceNode):
+        out.add(node, path, f"expected {_expected(spec)}, found {_describe(node)}")
+        return None
+    if len(node.value) < spec.min_items:
+        out.add(node, path, f"needs at least {spec.min_items} item"
+                + ("" if spec.min_items == 1 else "s"))
+        return None
+    result: list[Any] = []
+    seen: set[Any] = set()
+    assert_item = spec.item
+    if assert_item is None:  # pragma: no cover - every list spec names its item
+        raise TypeError(path)
+    for index, item_node in enumerate(node.value):
+        item_path = f"{path}[{index}]"
+        value = _check(item_node, assert_item, item_path, out)
+        if value is None:
+            continue
+        if spec.unique:
+            if value in seen:
+                out.add(item_node, item_path, f"{value!r} is listed twice")
+                continue
+            seen.add(value)
+        result.append(value)
+    return result
+
+
+# -- building the model --------------------------------------------------------------------------
+
+_DOSE_FIELDS = {
+    "reps": "reps",
+    "sets": "sets",
+    "hold": "hold_seconds",
+    "rest": "rest_seconds",
+    "sides": "sides",
+    "duration": "duration_seconds",
+    "per_rep": "seconds_per_rep",
+}
+
+
+def _exercise_fields(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Dataclass fields from validated exercise keys (text and dose)."""
+    out: dict[str, Any] = {}
+    for key in ("title", "summary"):
+        if key in data:
+            out[key] = data[key]
+    for key in ("steps", "targets", "cautions"):
+        if key in data:
+            out[key] = tuple(data[key])
+    if "suits" in data:
+        out["suits"] = tuple(BreakKind(s) for s in data["suits"])
+    out.update(_dose_fields(data))
+    return out
+
+
+def _dose_fields(data: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, field_name in _DOSE_FIELDS.items():
+        if key in data:
+            value = data[key]
+            out[field_name] = tuple(value) if key == "sides" else value
+    return out
+
+
+def parse_library_exercise(text: str, filename: str, exercise_id: str) -> Exercise:
+    """A built-in library exercise from its own file. Raises ProgrammeInvalid."""
+    root = compose_safely(text, filename)
+    out = _Collector()
+    if root is None:
+        raise ProgrammeInvalid(filename, [Problem(1, 1, "", "the file is empty")])
+    data = _check(root, LIBRARY_EXERCISE, "", out)
+    if data is not None and "title" not in data:
+        out.add(root, "title", "missing required key 'title'")
+    if out.problems or data is None:
+        raise ProgrammeInvalid(filename, out.problems)
+    return Exercise(id=exercise_id, **_exercise_fields(data))
+
+
+def parse_programme(text: str, filename: str, library: Mapping[str, Exercise]) -> Programme:
+    """Validate and build a programme. Raises ProgrammeInvalid listing every problem."""
+    root = compose_safely(text, filename)
+    if root is None:
+        raise ProgrammeInvalid(filename, [Problem(1, 1, "", "the file is empty")])
+    out = _Collector()
+    data = _check(root, PROGRAMME, "", out)
+    if data is None:
+        raise ProgrammeInvalid(filename, out.problems)
+    exercises = _build_exercises(data.get("exercises", {}), library, out)
+    breaks = _build_breaks(data.get("breaks", []), exercises, library, out)
+    settings = _build_settings(data.get("settings", {}), out)
+    phases = _build_phases(data, out)
+    if out.problems:
+        raise ProgrammeInvalid(filename, out.problems)
+    used: dict[str, Exercise] = {}
+    for brk in breaks:
+        for exercise_id in brk.exercise_ids:
+            used[exercise_id] = exercises.get(exercise_id) or library[exercise_id]
+    for phase_index, phase in enumerate(phases):
+        for exercise_id in phase.overrides:
+            if exercise_id not in used:
+                out.add_at(f"phases[{phase_index}].exercises.{exercise_id}",
+                           f"{exercise_id!r} is not used by any break"
+                           + _did_you_mean(exercise_id, used))
+    _check_doses_fit(breaks, used, phases, out)
+    if data.get("review") and data.get("starts") and data["review"] < data["starts"]:
+        out.add_at("review", "the review is before the programme starts")
+    if out.problems:
+        raise ProgrammeInvalid(filename, out.problems)
+    return Programme(
+        title=data["title"],
+        breaks=tuple(breaks),
+        exercises=MappingProxyType(used),
+        settings=settings,
+        prescribed_by=data.get("prescribed_by", ""),
+        patient=data.get("patient", ""),
+        starts=data.get("starts"),
+        review=data.get("review"),
+        notes=data.get("notes", ""),
+        phases=tuple(phases),
+        content_hash=content_hash(text),
+        source=filename,
+    )
+
+
+def _build_exercises(raw: Mapping[str, Any], library: Mapping[str, Exercise],
+                     out: _Collector) -> dict[str, Exercise]:
+    exercises: dict[str, Exercise] = {}
+    for exercise_id, entry in raw.items():
+        path = f"exercises.{exercise_id}"
+        fields = _exercise_fields(entry)
+        use = entry.get("use")
+        if use is not None:
+            if not use.startswith(LIBRARY_PREFIX):
+                out.add_at(f"{path}.use", f"write use: {LIBRARY_PREFIX}ID, not {use!r}")
+                continue
+            library_id = use[len(LIBRARY_PREFIX):]
+            base = library.get(library_id)
+            if base is None:
+                out.add_at(f"{path}.use", f"no library exercise {library_id!r}"
+                           + _did_you_mean(library_id, library))
+                continue
+            exercises[exercise_id] = replace(base, id=exercise_id, **fields)
+        elif "title" not in entry:
+            out.add_at(path, "needs a title, or use: library/ID to start from a built-in one")
+        elif "duration" not in entry and "reps" not in entry:
+            out.add_at(path, "needs a dose: reps (with hold or per_rep) or a duration")
+        else:
+            exercises[exercise_id] = Exercise(id=exercise_id, **fields)
+    return exercises
+
+
+def _build_breaks(raw: list[dict[str, Any]], exercises: Mapping[str, Exercise],
+                  library: Mapping[str, Exercise], out: _Collector) -> list[Break]:
+    breaks: list[Break] = []
+    names: set[str] = set()
+    for index, entry in enumerate(raw):
+        path = f"breaks[{index}]"
+        if not {"name", "kind", "every", "duration", "exercises"} <= entry.keys():
+            continue  # missing keys were already reported
+        kind = BreakKind(entry["kind"])
+        if entry["name"] in names:
+            out.add_at(f"{path}.name", f"another break is already called {entry['name']!r}")
+        names.add(entry["name"])
+        low, high = MICRO_DURATION_RANGE if kind is BreakKind.MICRO else MOVEMENT_DURATION_RANGE
+        if not low <= entry["duration"] <= high:
+            out.add_at(f"{path}.duration", f"a {kind.value} break lasts "
+                       f"{format_duration(low)} to {format_duration(high)}, not "
+                       f"{format_duration(entry['duration'])}")
+        if entry["duration"] >= entry["every"]:
+            out.add_at(f"{path}.duration", "the break is as long as the sitting before it")
+        ok = True
+        for item_index, exercise_id in enumerate(entry["exercises"]):
+            item_path = f"{path}.exercises[{item_index}]"
+            exercise = exercises.get(exercise_id) or library.get(exercise_id)
+            if exercise is None:
+                ok = False
+                out.add_at(item_path, f"unknown exercise {exercise_id!r}: define it under "
+                           "exercises or use a library id"
+                           + _did_you_mean(exercise_id, [*exercises, *library]))
+            elif kind not in exercise.suits:
+                out.add_at(item_path, f"{exercise_id!r} suits "
+                           f"{' or '.join(k.value for k in exercise.suits)} breaks, not "
+                           f"{kind.value}")
+        per_prompt = entry.get("per_prompt")
+        if per_prompt is not None and per_prompt > len(entry["exercises"]):
+            out.add_at(f"{path}.per_prompt", f"asks for {per_prompt} exercises per prompt but "
+                       f"the break lists {len(entry['exercises'])}")
+        snooze = entry.get("snooze", {})
+        if ok:
+            breaks.append(Break(
+                name=entry["name"],
+                kind=kind,
+                every_seconds=entry["every"],
+                duration_seconds=entry["duration"],
+                exercise_ids=tuple(entry["exercises"]),
+                snooze=Snooze(minutes=float(snooze.get("minutes", 5)),
+                              max_count=snooze.get("max", 2)),
+                per_prompt=per_prompt,
+            ))
+    return breaks
+
+
+def _build_settings(raw: Mapping[str, Any], out: _Collector) -> Settings:
+    defaults = Settings()
+    hours_raw = raw.get("working_hours", {})
+    hours = WorkingHours(
+        days=frozenset(DAY_NAMES.index(d) for d in hours_raw["days"])
+        if "days" in hours_raw else defaults.working_hours.days,
+        start=hours_raw.get("from", defaults.working_hours.start),
+        end=hours_raw.get("to", defaults.working_hours.end),
+    )
+    if hours.start >= hours.end:
+        out.add_at("settings.working_hours.to", "the working day must end after it starts")
+    checkins_raw = raw.get("checkins", {})
+    headache_at: time | None = checkins_raw.get("headache_at")
+    if headache_at is not None and not hours.start <= headache_at < hours.end:
+        out.add_at("settings.checkins.headache_at", "ask within working hours")
+    return Settings(
+        natural_break_seconds=raw.get("natural_break", defaults.natural_break_seconds),
+        respond_within_seconds=raw.get("respond_within", defaults.respond_within_seconds),
+        working_hours=hours,
+        max_deferral_seconds=raw.get("max_deferral", defaults.max_deferral_seconds),
+        checkins=Checkins(
+            neck_after_break=checkins_raw.get("neck_after_break", False),
+            headache_daily=checkins_raw.get("headache_daily", False),
+            headache_at=headache_at,
+        ),
+    )
+
+
+def _build_phases(data: Mapping[str, Any], out: _Collector) -> list[Phase]:
+    phases: list[Phase] = []
+    raw = data.get("phases", [])
+    if raw and data.get("starts") is None:
+        out.add_at("phases", "phases count weeks from `starts`; add starts: YYYY-MM-DD")
+    for index, entry in enumerate(raw):
+        path = f"phases[{index}]"
+        if "from_week" not in entry or "exercises" not in entry:
+            continue
+        until = entry.get("until_week")
+        if until is not None and until < entry["from_week"]:
+            out.add_at(f"{path}.until_week", "ends before it starts")
+            continue
+        phase = Phase(
+            from_week=entry["from_week"],
+            until_week=until,
+            name=entry.get("name", f"from week {entry['from_week']}"),
+            overrides=MappingProxyType(
+                {k: MappingProxyType(_dose_fields(v)) for k, v in entry["exercises"].items()}
+            ),
+        )
+        for other_index, other in enumerate(phases):
+            if _overlap(phase, other):
+                out.add_at(f"{path}.from_week", f"overlaps phases[{other_index}] "
+                           f"(weeks {_weeks(other)}); phases may not overlap")
+        phases.append(phase)
+    return phases
+
+
+def _overlap(a: Phase, b: Phase) -> bool:
+    a_end = a.until_week if a.until_week is not None else 10**6
+    b_end = b.until_week if b.until_week is not None else 10**6
+    return a.from_week <= b_end and b.from_week <= a_end
+
+
+def _weeks(phase: Phase) -> str:
+    return f"{phase.from_week}-{phase.until_week}" if phase.until_week else f"{phase.from_week}+"
+
+
+def _check_doses_fit(breaks: list[Break], used: Mapping[str, Exercise], phases: list[Phase],
+                     out: _Collector) -> None:
+    """Every exercise's whole dose, in every phase, must fit in every break that asks for it."""
+    variants: list[tuple[str | None, Mapping[str, Exercise]]] = [(None, used)]
+    for index, phase in enumerate(phases):
+        merged = dict(used)
+        for exercise_id, override in phase.overrides.items():
+            if exercise_id in merged:
+                merged[exercise_id] = replace(merged[exercise_id], **override)
+        variants.append((f"phases[{index}].exercises", merged))
+    for break_index, brk in enumerate(breaks):
+        for item_index, exercise_id in enumerate(brk.exercise_ids):
+            if exercise_id in brk.exercise_ids[:item_index]:
+                continue
+            for phase_path, exercises in variants:
+                if phase_path is None:
+                    where = (f"exercises.{exercise_id}" if f"exercises.{exercise_id}" in out.marks
+                             else f"breaks[{break_index}].exercises[{item_index}]")
+                else:
+                    if exercise_id not in (phases[int(phase_path[7:phase_path.index("]")])]
+                                           .overrides):
+                        continue
+                    where = f"{phase_path}.{exercise_id}"
+                exercise = exercises[exercise_id]
+                break_text = f"the break {brk.name!r} ({format_duration(brk.duration_seconds)})"
+                if exercise.hold_seconds and exercise.hold_seconds > brk.duration_seconds:
+                    hold_path = f"{where}.hold" if f"{where}.hold" in out.marks else where
+                    out.add_at(hold_path, f"a {format_duration(exercise.hold_seconds)} hold is "
+                               f"longer than {break_text}")
+                    continue
+                needed = exercise.estimated_seconds()
+                if needed > brk.duration_seconds:
+                    out.add_at(where, f"{exercise_id!r} takes about {format_duration(needed)} "
+                               f"({exercise.dose_text()}), longer than {break_text}")
+
+
+__all__ = [
+    "DEFAULT_SECONDS_PER_REP",
+    "Problem",
+    "ProgrammeInvalid",
+    "compose_safely",
+    "content_hash",
+    "parse_library_exercise",
+    "parse_programme",
+]
