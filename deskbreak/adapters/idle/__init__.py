@@ -1,0 +1,119 @@
+"""Idle sources: how long since the user last touched the keyboard or mouse.
+
+One module per source, each imported only when it is tried, so nothing here touches X, D-Bus or
+the Windows API at import time. `choose_idle_source` tries the candidates for this platform in
+order (like pystray's `backend()`), honours an override and the DESKBREAK_IDLE_SOURCE variable,
+and reports every candidate's failure together when none works.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import sys
+from collections.abc import Mapping
+from typing import Protocol, runtime_checkable
+
+from deskbreak.errors import DeskbreakError
+
+log = logging.getLogger(__name__)
+
+#: Names an environment variable or override may use -> (module, class) implementing it.
+SOURCES: dict[str, tuple[str, str]] = {
+    "gnome": ("deskbreak.adapters.idle.gnome", "GnomeIdleSource"),
+    "freedesktop": ("deskbreak.adapters.idle.freedesktop", "FreedesktopIdleSource"),
+    "x11": ("deskbreak.adapters.idle.x11", "X11IdleSource"),
+    "windows": ("deskbreak.adapters.idle.windows", "WindowsIdleSource"),
+    "macos": ("deskbreak.adapters.idle.macos", "MacosIdleSource"),
+    "fake": ("deskbreak.adapters.idle.fake", "FakeIdleSource"),
+}
+ENV_VAR = "DESKBREAK_IDLE_SOURCE"
+
+
+class IdleSourceError(DeskbreakError):
+    """An idle source cannot be opened, or stopped working; the message says why."""
+
+
+@runtime_checkable
+class IdleSource(Protocol):
+    """Seconds since the last keyboard or mouse input in the user's session.
+
+    Threading: an instance may be used from any ONE thread at a time (the X11 and D-Bus
+    connections inside are not thread-safe); keep it on the engine's thread or a single poller.
+    Cost: one round trip to the X server, the bus or the OS, about a millisecond; it blocks for
+    at most a couple of seconds when the other side hangs.
+    Errors: `seconds_since_last_input` raises IdleSourceError when the source stops working (X
+    server gone, bus closed); the caller decides whether to re-open with `choose_idle_source`.
+    Construction already takes one reading, so a source that opens is known to work.
+    """
+
+    #: Short stable name ("x11", "gnome", ...), as used by DESKBREAK_IDLE_SOURCE.
+    name: str
+
+    def seconds_since_last_input(self) -> float:
+        """Seconds (>= 0) since the last input event."""
+        ...
+
+
+def candidates_for(platform: str, environ: Mapping[str, str]) -> list[str]:
+    """The sources to try, best first, for `platform` (a sys.platform value) and a session.
+
+    On Linux: GNOME's Mutter IdleMonitor when on GNOME or Wayland (XScreenSaver under XWayland
+    sees only X clients' input). On an X11 session XScreenSaver next: every X server has it, and
+    org.freedesktop.ScreenSaver's GetSessionIdleTime is missing or a stub returning 0 in several
+    desktops (and its unit differs between them). On Wayland the order of those two flips.
+    """
+    if platform.startswith("win"):
+        return ["windows"]
+    if platform == "darwin":
+        return ["macos"]
+    desktop = environ.get("XDG_CURRENT_DESKTOP", "").upper()
+    wayland = bool(environ.get("WAYLAND_DISPLAY")) or environ.get("XDG_SESSION_TYPE") == "wayland"
+    order = ["gnome"] if (wayland or "GNOME" in desktop) else []
+    order += ["freedesktop", "x11"] if wayland else ["x11", "freedesktop"]
+    return order
+
+
+def open_idle_source(name: str) -> IdleSource:
+    """Open the named source; raises IdleSourceError (unknown name, or it does not work here)."""
+    if name not in SOURCES:
+        raise IdleSourceError(
+            f"unknown idle source {name!r}; choose one of: {', '.join(SOURCES)}"
+        )
+    module_name, class_name = SOURCES[name]
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as error:
+        raise IdleSourceError(f"{name}: cannot import: {error}") from error
+    source: IdleSource = getattr(module, class_name)()
+    return source
+
+
+def choose_idle_source(override: str | None = None) -> IdleSource:
+    """The first idle source that works here: `override`, else $DESKBREAK_IDLE_SOURCE, else
+    the platform's candidates in order. Raises one DeskbreakError naming every failure."""
+    requested = override or os.environ.get(ENV_VAR) or None
+    if requested:
+        names = [requested.strip()]
+        if names[0] not in SOURCES:
+            where = "override" if override else ENV_VAR
+            raise IdleSourceError(f"unknown idle source {names[0]!r} (from {where}); "
+                                  f"choose one of: {', '.join(SOURCES)}")
+    else:
+        names = candidates_for(sys.platform, os.environ)
+    failures: list[str] = []
+    for name in names:
+        try:
+            source = open_idle_source(name)
+        except IdleSourceError as error:
+            log.debug("idle source %s unavailable: %s", name, error)
+            failures.append(str(error) if str(error).startswith(name) else f"{name}: {error}")
+            continue
+        log.info("idle source: %s", source.name)
+        return source
+    raise IdleSourceError("no idle source works here (" + "; ".join(failures) + ")")
+
+
+__all__ = ["ENV_VAR", "SOURCES", "IdleSource", "IdleSourceError", "candidates_for",
+           "choose_idle_source", "open_idle_source"]
