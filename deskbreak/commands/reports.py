@@ -1,0 +1,242 @@
+"""`deskbreak log`, `deskbreak report` and `deskbreak export`: the compliance log read back.
+
+The only clock read is here: "today" comes from `--today-is`, else the environment variable
+DESKBREAK_TODAY (tests, reproducible reports), else the system date.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from deskbreak.errors import DeskbreakError, UsageError
+
+if TYPE_CHECKING:
+    from deskbreak.core.compliance import Period, Report
+    from deskbreak.store import SqliteStore
+
+TODAY_ENV = "DESKBREAK_TODAY"
+#: How far back to look for the neck check-in before the period (the "previous" answer).
+PREVIOUS_CHECKIN_LOOKBACK_DAYS = 30
+
+
+def register(subparsers: Any) -> None:
+    log = subparsers.add_parser("log", help="the raw compliance log, one line per event",
+                                description="Print the compliance log, one readable line per event.")
+    log.add_argument("--since", type=_parse_date, metavar="DATE", help="from this day (YYYY-MM-DD)")
+    log.add_argument("--until", type=_parse_date, metavar="DATE",
+                     help="up to and including this day (YYYY-MM-DD)")
+    _add_log_option(log)
+    log.set_defaults(func=cmd_log)
+
+    report = subparsers.add_parser(
+        "report", help="adherence, sitting and symptoms for a period",
+        description="Adherence per day and per exercise, sitting bouts, pain and headache trend, "
+                    "flagged exercises. The default period is the last 7 days.")
+    _add_period_options(report)
+    _add_log_option(report)
+    report.set_defaults(func=cmd_report)
+
+    export = subparsers.add_parser(
+        "export", help="write the report as CSV, JSON or a self-contained HTML file",
+        description="Export a period: CSV or JSON for your own analysis, HTML for the physio.")
+    export.add_argument("--format", required=True, choices=("csv", "json", "html"))
+    export.add_argument("--out", required=True, type=Path, metavar="FILE",
+                        help="the file to write (created readable by you only)")
+    export.add_argument("--table", choices=("daily", "exercises", "events"), default="daily",
+                        help="CSV only: which table (default: daily)")
+    export.add_argument("--patient", help="HTML: the patient's name (default: from the installed "
+                                          "programme)")
+    _add_period_options(export)
+    _add_log_option(export)
+    export.set_defaults(func=cmd_export)
+
+
+def _add_log_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--log", type=Path, metavar="FILE",
+                        help="read this compliance log instead of yours")
+
+
+def _add_period_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--today", action="store_true", help="today only")
+    group.add_argument("--week", action="store_true", help="the last 7 days (the default)")
+    group.add_argument("--days", type=int, metavar="N", help="the last N days, today included")
+    group.add_argument("--from", dest="from_", type=_parse_date, metavar="DATE",
+                       help="from this day (with --to; YYYY-MM-DD)")
+    parser.add_argument("--to", type=_parse_date, metavar="DATE",
+                        help="up to and including this day (default: today)")
+    parser.add_argument("--today-is", type=_parse_date, help=argparse.SUPPRESS)
+
+
+def _parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; write it as YYYY-MM-DD") from None
+
+
+def today(args: argparse.Namespace) -> date:
+    """Today's date: --today-is, then DESKBREAK_TODAY, then the system clock."""
+    if getattr(args, "today_is", None):
+        value: date = args.today_is
+        return value
+    env = os.environ.get(TODAY_ENV)
+    if env:
+        try:
+            return date.fromisoformat(env)
+        except ValueError:
+            raise UsageError(f"{TODAY_ENV}={env!r} is not a date; write it as YYYY-MM-DD") from None
+    return date.today()
+
+
+def resolve_period(args: argparse.Namespace, now: date) -> Period:
+    """The period the options ask for, relative to `now`."""
+    from deskbreak.core.compliance import Period
+
+    if args.to is not None and args.from_ is None:
+        raise UsageError("--to needs --from")
+    if args.today:
+        return Period(now, now)
+    if args.days is not None:
+        if args.days < 1:
+            raise UsageError("--days must be at least 1")
+        return Period.ending(now, args.days)
+    if args.from_ is not None:
+        last = args.to or now
+        if last < args.from_:
+            raise UsageError(f"--to {last} is before --from {args.from_}")
+        return Period(args.from_, last)
+    return Period.ending(now, 7)
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min).astimezone()
+
+
+def open_for_reading(args: argparse.Namespace) -> SqliteStore:
+    from deskbreak.store import open_store
+
+    return open_store(args.log, read_only=True)
+
+
+def build_report(store: SqliteStore, period: Period) -> tuple[Report, datetime, datetime]:
+    """The report for `period`, plus the time bounds used to read it."""
+    from deskbreak.core.compliance import REPORT_KINDS, summarise
+
+    since = _local_midnight(period.first)
+    until = _local_midnight(period.last + timedelta(days=1))
+    earlier = list(store.events(since - timedelta(days=PREVIOUS_CHECKIN_LOOKBACK_DAYS), since,
+                                kinds=("checkin", "programme")))
+    events = store.events(since, until, kinds=REPORT_KINDS)
+    return summarise(_chain(earlier, events), period), since, until
+
+
+def _chain(first: list[Any], rest: Any) -> Any:
+    yield from first
+    yield from rest
+
+
+def cmd_log(args: argparse.Namespace) -> int:
+    from deskbreak.reporting.text import event_line
+
+    if args.since and args.until and args.until < args.since:
+        raise UsageError(f"--until {args.until} is before --since {args.since}")
+    since = _local_midnight(args.since) if args.since else None
+    until = _local_midnight(args.until + timedelta(days=1)) if args.until else None
+    store = open_for_reading(args)
+    try:
+        out = sys.stdout
+        count = 0
+        for event in store.events(since, until):
+            out.write(event_line(event) + "\n")
+            count += 1
+        if count == 0:
+            print("(no events recorded in this period)", file=sys.stderr)
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from deskbreak.reporting.text import report_lines
+
+    period = resolve_period(args, today(args))
+    store = open_for_reading(args)
+    try:
+        report, _, _ = build_report(store, period)
+    finally:
+        store.close()
+    sys.stdout.write("\n".join(report_lines(report)) + "\n")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    period = resolve_period(args, today(args))
+    if args.table != "daily" and args.format != "csv":
+        raise UsageError("--table is for --format csv")
+    store = open_for_reading(args)
+    try:
+        report, since, until = build_report(store, period)
+        if args.format == "html":
+            from deskbreak.reporting.html import Header, generated_text, render_html
+
+            patient, prescriber, programme = _programme_header()
+            header = Header(patient=args.patient or patient, prescribed_by=prescriber,
+                            programme=programme, generated=generated_text(datetime.now()))
+            text = render_html(report, header)
+        elif args.format == "json":
+            from deskbreak.reporting.export import to_json
+
+            text = to_json(report, store.events(since, until))
+        else:
+            from deskbreak.reporting.export import to_csv
+
+            text = to_csv(report, store.events(since, until), args.table)
+    finally:
+        store.close()
+    write_private(args.out, text)
+    print(f"wrote {args.out} ({args.format}, {period.first} to {period.last})")
+    return 0
+
+
+def _programme_header() -> tuple[str, str, str]:
+    """Patient, prescriber and title from the installed programme file, when there is one.
+    Read as plain YAML: a report must not fail because the programme has a problem."""
+    from deskbreak.paths import user_paths
+
+    path = user_paths().installed_programme
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, yaml.YAMLError):
+        return "", "", ""
+    if not isinstance(data, dict):
+        return "", "", ""
+    return tuple(str(data.get(k) or "") for k in ("patient", "prescribed_by", "title"))  # type: ignore[return-value]
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write `text` to `path` atomically, readable by the user only (0600)."""
+    path = path.expanduser()
+    if path.is_dir():
+        raise DeskbreakError(f"{path} is a folder; give a file name with --out")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except OSError as error:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise DeskbreakError(f"cannot write {path}: {error.strerror}") from None

@@ -1,0 +1,491 @@
+"""The compliance log: every engine event, kept in order, committed as it happens.
+
+Two implementations of one `Store` protocol, both checked by the same contract tests:
+
+- `SqliteStore`: the real log, a SQLite database (WAL, `synchronous=FULL`, schema versioned with
+  `PRAGMA user_version`, migrated step by step). Each `append` is its own transaction, so an event
+  reported as recorded survives a crash or `kill -9`. When the disk is read-only or full, events are
+  kept in memory (`pending_count`), a warning is logged, and they are retried on the next append.
+- `MemoryStore`: the same behaviour in a list, for tests and the simulator.
+
+`open_store()` opens (creating and migrating as needed) the user's log or a given file.
+Threading: a store belongs to the thread that opened it (the engine thread); readers in other
+processes (`deskbreak report`) open their own read-only store.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import fields
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from deskbreak.core.events import (
+    EVENT_TYPES,
+    Event,
+    Outcome,
+    event_from_json,
+    event_to_json,
+)
+from deskbreak.errors import DeskbreakError
+
+log = logging.getLogger(__name__)
+
+#: Milliseconds a writer or reader waits for another process's lock before giving up.
+BUSY_TIMEOUT_MS = 5000
+
+
+class Store(Protocol):
+    """An append-only, time-ordered log of engine events."""
+
+    def append(self, event: Event) -> bool:
+        """Record `event`. True when it (and everything pending before it) is durably stored;
+        False when it is kept in memory to be retried (see `pending_count`)."""
+        ...
+
+    def append_many(self, events: Iterable[Event]) -> bool:
+        """Record several events at once (one transaction); same promise as `append`."""
+        ...
+
+    def events(
+        self,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        kinds: Sequence[str] | None = None,
+    ) -> Iterator[Event]:
+        """Stored events with `since <= at < until` (either bound optional), of the given KINDs
+        (all when None), in time order; events at the same instant keep their append order."""
+        ...
+
+    @property
+    def pending_count(self) -> int:
+        """Events accepted by `append` but not yet durably stored."""
+        ...
+
+    def close(self) -> None:
+        """Try once more to store pending events, then release the store."""
+        ...
+
+
+def _timestamp(moment: datetime) -> float:
+    return moment.timestamp()
+
+
+def _in_range(ts: float, since: datetime | None, until: datetime | None) -> bool:
+    return (since is None or ts >= since.timestamp()) and (until is None or ts < until.timestamp())
+
+
+class MemoryStore:
+    """The store contract in a list: for tests and the simulator. Nothing survives the process."""
+
+    def __init__(self) -> None:
+        self._rows: list[tuple[float, int, Event]] = []
+        self._sorted = True
+
+    def append(self, event: Event) -> bool:
+        return self.append_many((event,))
+
+    def append_many(self, events: Iterable[Event]) -> bool:
+        for event in events:
+            row = (_timestamp(event.at), len(self._rows), event)
+            if self._rows and row[:2] < self._rows[-1][:2]:
+                self._sorted = False
+            self._rows.append(row)
+        return True
+
+    def events(
+        self,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        kinds: Sequence[str] | None = None,
+    ) -> Iterator[Event]:
+        if not self._sorted:
+            self._rows.sort(key=lambda row: row[:2])
+            self._sorted = True
+        wanted = None if kinds is None else frozenset(kinds)
+        for ts, _, event in list(self._rows):
+            if _in_range(ts, since, until) and (wanted is None or event.KIND in wanted):
+                yield event
+
+    @property
+    def pending_count(self) -> int:
+        return 0
+
+    def close(self) -> None:
+        pass
+
+
+# --- schema --------------------------------------------------------------------------------------
+
+#: Each step takes the schema from version N to N+1; index 0 creates version 1. Never edit a step
+#: that has shipped: add a new one.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    # v1: one row per event; `body` is `event_to_json(event)`, `ts` orders and filters.
+    (
+        """CREATE TABLE events (
+            id   INTEGER PRIMARY KEY AUTOINCREMENT,
+            ts   REAL NOT NULL,
+            kind TEXT NOT NULL,
+            body TEXT NOT NULL
+        )""",
+    ),
+    # v2: the event's local calendar day, and indexes for period and per-kind queries.
+    (
+        "ALTER TABLE events ADD COLUMN day TEXT",
+        "UPDATE events SET day = substr(json_extract(body, '$.at'), 1, 10)",
+        "CREATE INDEX events_by_time ON events (ts, id)",
+        "CREATE INDEX events_by_kind_time ON events (kind, ts, id)",
+    ),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
+    """Bring the database on `conn` up to schema `target`, one step per transaction.
+    Returns the version it started from. Refuses a database newer than this program."""
+    current = _user_version(conn)
+    if current > SCHEMA_VERSION:
+        raise DeskbreakError(
+            f"the compliance log has schema version {current}, newer than this deskbreak "
+            f"understands ({SCHEMA_VERSION}); upgrade deskbreak"
+        )
+    for version in range(current, target):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in MIGRATIONS[version]:
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        log.info("compliance log migrated to schema version %d", version + 1)
+    return current
+
+
+def _user_version(conn: sqlite3.Connection) -> int:
+    row = conn.execute("PRAGMA user_version").fetchone()
+    return int(row[0])
+
+
+# --- fast decoding -------------------------------------------------------------------------------
+
+_WIRE = {"break_name": "break"}
+_DATETIMES = {"at", "due_at", "start", "end", "until"}
+_TUPLES = {"exercises", "doses", "problems"}
+
+
+def _converter(name: str) -> Callable[[Any], Any] | None:
+    if name in _DATETIMES:
+        return lambda v: None if v is None else datetime.fromisoformat(v)
+    if name in _TUPLES:
+        return tuple
+    if name == "outcome":
+        return Outcome
+    return None
+
+
+#: Per kind: the class and (field name, wire name, converter) for every field. Built from the
+#: dataclass fields, so a field added to events.py is decoded without a change here.
+_DECODERS: dict[str, tuple[type[Any], tuple[tuple[str, str, Callable[[Any], Any] | None], ...]]] = {
+    kind: (cls, tuple((f.name, _WIRE.get(f.name, f.name), _converter(f.name)) for f in fields(cls)))
+    for kind, cls in EVENT_TYPES.items()
+}
+
+
+def decode_event(body: str) -> Event:
+    """The event stored as `body` (JSON from `event_to_json`); equal to `event_from_json`'s result,
+    several times faster, because reports decode a year of events at a time."""
+    data = json.loads(body)
+    try:
+        cls, spec = _DECODERS[data["event"]]
+    except KeyError:
+        return event_from_json(data)  # raises the usual KeyError for an unknown kind
+    kwargs: dict[str, Any] = {}
+    for name, wire, convert in spec:
+        if wire in data:
+            value = data[wire]
+            kwargs[name] = value if convert is None else convert(value)
+    event: Event = cls(**kwargs)
+    return event
+
+
+def encode_event(event: Event) -> str:
+    """The stored form of `event`: compact JSON of `event_to_json`."""
+    return json.dumps(event_to_json(event), ensure_ascii=False, separators=(",", ":"))
+
+
+# --- SQLite --------------------------------------------------------------------------------------
+
+
+class SqliteStore:
+    """The compliance log in SQLite. Open it with `open_store`."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, read_only: bool) -> None:
+        self._conn = conn
+        self.path = path
+        self.read_only = read_only
+        self._pending: list[Event] = []
+        self._warned = False
+        #: The last write error, in words, while events are pending; None when all are stored.
+        self.last_error: str | None = None
+
+    # writing
+
+    def append(self, event: Event) -> bool:
+        return self.append_many((event,))
+
+    def append_many(self, events: Iterable[Event]) -> bool:
+        if self.read_only:
+            raise DeskbreakError(f"the compliance log {self.path} was opened read-only")
+        self._pending.extend(events)
+        return self.flush()
+
+    def flush(self) -> bool:
+        """Write every pending event in one transaction. True when nothing is left pending."""
+        if not self._pending:
+            return True
+        rows = [
+            (_timestamp(e.at), e.KIND, encode_event(e), e.at.isoformat()[:10]) for e in self._pending
+        ]
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._conn.executemany(
+                    "INSERT INTO events (ts, kind, body, day) VALUES (?, ?, ?, ?)", rows
+                )
+                self._conn.execute("COMMIT")
+            except BaseException:
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as error:
+            self.last_error = _describe_write_error(error)
+            if not self._warned:
+                log.warning(
+                    "could not write to the compliance log %s: %s; %d event(s) kept in memory "
+                    "and retried with the next one",
+                    self.path, self.last_error, len(self._pending),
+                )
+                self._warned = True
+            return False
+        if self._warned:
+            log.warning("compliance log %s is writable again; %d kept event(s) stored",
+                        self.path, len(rows))
+        self._pending.clear()
+        self._warned = False
+        self.last_error = None
+        return True
+
+    @property
+    def pending_count(self) -> int:
+        return len(self._pending)
+
+    # reading
+
+    def events(
+        self,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        kinds: Sequence[str] | None = None,
+    ) -> Iterator[Event]:
+        for body in self.bodies(since, until, kinds):
+            yield decode_event(body)
+
+    def bodies(
+        self,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        kinds: Sequence[str] | None = None,
+    ) -> Iterator[str]:
+        """The stored JSON of the events `events` would return, undecoded (for JSON export)."""
+        where: list[str] = []
+        params: list[Any] = []
+        if since is not None:
+            where.append("ts >= ?")
+            params.append(_timestamp(since))
+        if until is not None:
+            where.append("ts < ?")
+            params.append(_timestamp(until))
+        if kinds is not None:
+            where.append(f"kind IN ({', '.join('?' * len(kinds))})")
+            params.extend(kinds)
+        sql = "SELECT body FROM events"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY ts, id"
+        try:
+            cursor = self._conn.execute(sql, params)
+            while True:
+                batch = cursor.fetchmany(2000)
+                if not batch:
+                    break
+                for (body,) in batch:
+                    yield body
+        except sqlite3.DatabaseError as error:
+            raise DeskbreakError(f"cannot read the compliance log {self.path}: {error}") from None
+
+    def count(self) -> int:
+        """How many events are stored (not counting pending ones)."""
+        return int(self._conn.execute("SELECT count(*) FROM events").fetchone()[0])
+
+    def integrity_check(self) -> str:
+        """SQLite's own verdict on the file: "ok" when it is sound."""
+        return str(self._conn.execute("PRAGMA integrity_check").fetchone()[0])
+
+    def close(self) -> None:
+        if self._pending and not self.read_only:
+            self.flush()
+            if self._pending:
+                log.error(
+                    "%d event(s) could not be written to the compliance log %s (%s) and are lost",
+                    len(self._pending), self.path, self.last_error,
+                )
+        self._conn.close()
+
+
+def _is_read_only(error: sqlite3.Error) -> bool:
+    text = str(error)
+    return "readonly" in text or "read-only" in text or "unable to open" in text
+
+
+def _describe_write_error(error: sqlite3.Error) -> str:
+    text = str(error)
+    if _is_read_only(error):
+        return "the disk or file is read-only"
+    if "full" in text:
+        return "the disk is full"
+    return text
+
+
+def open_store(path: Path | None = None, *, read_only: bool = False) -> SqliteStore:
+    """Open the compliance log at `path` (default: the user's), creating the file and its private
+    directory and migrating the schema as needed. `read_only` never creates or changes anything.
+    Raises DeskbreakError, one line, when the file cannot be created, opened or understood."""
+    if path is None:
+        from deskbreak.paths import ensure_private_dir, user_paths
+
+        path = user_paths().database
+        if not read_only:
+            try:
+                ensure_private_dir(path.parent)
+            except OSError as error:
+                raise DeskbreakError(
+                    f"cannot create the folder for the compliance log {path.parent}: "
+                    f"{error.strerror}"
+                ) from None
+    path = Path(path)
+    if read_only:
+        return _open_read_only(path)
+    return _open_writable(path)
+
+
+def _open_writable(path: Path) -> SqliteStore:
+    if not path.parent.is_dir():
+        raise DeskbreakError(f"cannot create the compliance log {path}: {path.parent} does not exist")
+    new = not path.exists()
+    if new:
+        try:
+            # Create the file ourselves so it is private from the first byte.
+            os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            pass
+        except OSError as error:
+            raise DeskbreakError(
+                f"cannot create the compliance log {path}: {error.strerror}"
+                + (" (the folder is read-only)" if error.errno in (13, 30) else "")
+            ) from None
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=True)
+    except sqlite3.Error as error:
+        raise DeskbreakError(f"cannot open the compliance log {path}: {error}") from None
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            log.warning("compliance log %s: WAL mode unavailable (journal mode %s)", path, mode)
+        # FULL: a committed event survives a power cut too, not only a killed process.
+        conn.execute("PRAGMA synchronous = FULL")
+        migrate(conn)
+    except DeskbreakError:
+        conn.close()
+        raise
+    except sqlite3.OperationalError as error:
+        conn.close()
+        if _is_read_only(error):
+            raise DeskbreakError(
+                f"cannot write the compliance log {path}: the file or its folder is read-only"
+            ) from None
+        raise _unreadable(path, error) from None
+    except sqlite3.DatabaseError as error:
+        conn.close()
+        raise _unreadable(path, error) from None
+    _make_private(path)
+    return SqliteStore(conn, path, read_only=False)
+
+
+def _open_read_only(path: Path) -> SqliteStore:
+    if not path.exists():
+        raise DeskbreakError(f"no compliance log at {path} (nothing has been recorded yet)")
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        version = _user_version(conn)
+    except sqlite3.OperationalError:
+        # A WAL database in a folder we cannot write: read it as an immutable snapshot.
+        try:
+            conn = sqlite3.connect(
+                f"{path.resolve().as_uri()}?immutable=1", uri=True, isolation_level=None
+            )
+            version = _user_version(conn)
+        except sqlite3.DatabaseError as error:
+            raise _unreadable(path, error) from None
+    except sqlite3.DatabaseError as error:
+        raise _unreadable(path, error) from None
+    try:
+        if version == 0 and not _has_events_table(conn):
+            raise DeskbreakError(f"{path} is not a deskbreak compliance log (no events table)")
+        if version > SCHEMA_VERSION:
+            migrate(conn)  # raises the "newer deskbreak" error
+        if version < SCHEMA_VERSION:
+            # An older log: upgrade it in place (needs write access), then read it.
+            conn.close()
+            _open_writable(path).close()
+            return _open_read_only(path)
+    except sqlite3.DatabaseError as error:
+        conn.close()
+        raise _unreadable(path, error) from None
+    except DeskbreakError:
+        conn.close()
+        raise
+    return SqliteStore(conn, path, read_only=True)
+
+
+def _has_events_table(conn: sqlite3.Connection) -> bool:
+    row = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'")
+    return row.fetchone() is not None
+
+
+def _unreadable(path: Path, error: sqlite3.DatabaseError) -> DeskbreakError:
+    return DeskbreakError(
+        f"the compliance log {path} is damaged or not a deskbreak log ({error}); "
+        "move it aside to start a new one"
+    )
+
+
+def _make_private(path: Path) -> None:
+    if os.name != "posix":
+        return
+    for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            os.chmod(candidate, 0o600)
+        except FileNotFoundError:
+            pass
+        except OSError as error:
+            log.warning("cannot make %s private: %s", candidate, error.strerror)
+
