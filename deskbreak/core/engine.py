@@ -277,6 +277,19 @@ class Engine:
             programme_title=self.programme.title,
         )
 
+    def prompt_may_be_due(self, now: datetime) -> bool:
+        """True when the next tick at `now` could show a prompt (callers then check fullscreen)."""
+        plan = self._plan
+        if plan.open is not None or not self._may_prompt(now):
+            return False
+        for brk in self.programme.breaks:
+            snoozed = plan.snoozed.get(brk.name)
+            if snoozed is not None and now >= snoozed.until:
+                return True
+            if snoozed is None and self._sat_for(brk, now) >= brk.every_seconds:
+                return True
+        return False
+
     def exercises_for(self, prompt: PromptShown) -> list[Exercise]:
         """The exercises a prompt asks for, with the dose in force that day."""
         by_id = self.programme.exercises_on(prompt.at.date())

@@ -1,0 +1,274 @@
+"""`deskbreak run` and the commands that talk to the running service, plus `doctor`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from deskbreak.errors import DeskbreakError
+
+#: Commands sent to the running service as they are, with the help shown for each.
+SIMPLE_COMMANDS = {
+    "resume": "let prompts come again",
+    "break-now": "start a break now",
+    "done": "answer the open prompt: done",
+    "snooze": "answer the open prompt: snooze",
+    "skip": "answer the open prompt: skip",
+    "reload": "re-read the programme file now",
+    "quit": "stop the running service",
+}
+
+
+def register(subparsers: Any) -> None:
+    run = subparsers.add_parser("run", help="run the service (tray icon; console without a desktop)",
+                                description="Run deskbreak in the foreground. Autostart runs the "
+                                            "same command.")
+    run.add_argument("--programme", type=Path, metavar="FILE",
+                     help="programme to follow (default: the installed one, else the shipped "
+                          "general programme)")
+    run.add_argument("--console", action="store_true",
+                     help="prompts in this terminal instead of the desktop")
+    run.add_argument("--poll", type=float, default=5.0, metavar="SECONDS",
+                     help="seconds between idle samples (default 5)")
+    run.add_argument("--speed", type=float, default=1.0, metavar="FACTOR",
+                     help="run the clock FACTOR times faster (demos and tests)")
+    run.add_argument("--idle-source", metavar="NAME", help="x11, gnome, freedesktop, windows, "
+                     "macos or fake (default: the first that works)")
+    run.add_argument("--no-windows", action="store_true",
+                     help="notifications only, no prompt window")
+    run.set_defaults(func=cmd_run)
+
+    status = subparsers.add_parser("status", help="what the running service sees now")
+    status.add_argument("--json", action="store_true", help="machine-readable output")
+    status.set_defaults(func=cmd_status)
+
+    pause = subparsers.add_parser("pause", help="no prompts for a while: 30m, 1h, today")
+    pause.add_argument("duration", nargs="?", metavar="DURATION|today",
+                       help="how long (default: until `deskbreak resume`)")
+    pause.set_defaults(func=cmd_pause)
+
+    for name, text in SIMPLE_COMMANDS.items():
+        parser = subparsers.add_parser(name, help=text)
+        parser.set_defaults(func=cmd_simple, control_command=name)
+
+    checkin = subparsers.add_parser("checkin", help="record a symptom check-in now")
+    checkin.add_argument("question", choices=("neck", "headache"))
+    checkin.add_argument("value", help="neck: 0-10; headache: none, mild, moderate or severe")
+    checkin.set_defaults(func=cmd_checkin)
+
+    doctor = subparsers.add_parser("doctor", help="what deskbreak can use on this machine")
+    doctor.set_defaults(func=cmd_doctor)
+
+
+def _send(command: str, args: dict[str, Any] | None = None) -> dict[str, Any]:
+    from deskbreak.control import send
+
+    response: dict[str, Any] = send(command, args)
+    if not response.get("ok"):
+        raise DeskbreakError(response.get("message") or f"{command} failed")
+    return response
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    data = _send("status")["data"]
+    if args.json:
+        print(json.dumps(data, indent=2))
+        return 0
+    print(data["line"])
+    if data.get("open_prompt"):
+        print(f"Open prompt {data['open_prompt']}: {data['open_break']}")
+    print(f"Programme: {data['programme']} ({data['programme_path']})")
+    if data.get("programme_problems"):
+        print("The programme file has problems; the previous programme stays in force:")
+        for line in data["programme_problems"]:
+            print(f"  {line}")
+    if not data.get("in_working_hours"):
+        print("Outside working hours: no prompts now.")
+    if data.get("pending_events"):
+        print(f"Warning: {data['pending_events']} events wait to be written to the log")
+    return 0
+
+
+def cmd_pause(args: argparse.Namespace) -> int:
+    print(_send("pause", {"for": args.duration})["message"])
+    return 0
+
+
+def cmd_simple(args: argparse.Namespace) -> int:
+    print(_send(args.control_command)["message"])
+    return 0
+
+
+def cmd_checkin(args: argparse.Namespace) -> int:
+    value: int | str = args.value
+    if args.question == "neck":
+        if not args.value.isdigit():
+            raise DeskbreakError("the neck score is a whole number from 0 to 10")
+        value = int(args.value)
+    print(_send("checkin", {"question": args.question, "value": value})["message"])
+    return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from deskbreak.adapters.probe import describe_desktop
+    from deskbreak.library import default_programme_path, load_programme
+    from deskbreak.paths import user_paths
+
+    paths = user_paths()
+    for probe in describe_desktop():
+        print(f"{probe.part:18} {probe.chosen or '-':22} {probe.reading}")
+        if probe.missing_hint:
+            print(f"{'':18} hint: {probe.missing_hint}")
+    programme_path = default_programme_path()
+    try:
+        programme = load_programme(programme_path)
+        print(f"{'programme':18} {programme.title!r} from {programme_path}")
+    except DeskbreakError as error:
+        print(f"{'programme':18} PROBLEMS in {programme_path}:")
+        for line in str(error).splitlines():
+            print(f"{'':18} {line}")
+    print(f"{'compliance log':18} {paths.database}")
+    print(f"{'service log':18} {paths.service_log}")
+    try:
+        data = _send("status")["data"]
+        print(f"{'service':18} running (pid {data['pid']}): {data['line']}")
+        for line in data.get("programme_problems") or []:
+            print(f"{'':18} programme problem: {line}")
+    except DeskbreakError as error:
+        print(f"{'service':18} {error}")
+    return 0
+
+
+def has_display() -> tuple[bool, str]:
+    """Whether a desktop session is reachable, and if not, why."""
+    if sys.platform.startswith("win") or sys.platform == "darwin":
+        return True, ""
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return True, ""
+    return False, "no desktop session (neither DISPLAY nor WAYLAND_DISPLAY is set)"
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from deskbreak.clock_system import ScaledClock, SystemClock
+    from deskbreak.core.events import ProgrammeRejected
+    from deskbreak.core.programme_file import ProgrammeInvalid
+    from deskbreak.instance import InstanceLock
+    from deskbreak.library import default_programme_path, load_programme, programmes_dir
+    from deskbreak.paths import ensure_private_dir, user_paths
+    from deskbreak.presenters import ConsolePresenter, DesktopPresenter
+    from deskbreak.service import RunOptions, Service, install_signal_handlers, setup_service_logging
+    from deskbreak.store import open_store
+
+    if args.poll <= 0 or args.speed <= 0:
+        raise DeskbreakError("--poll and --speed must be more than 0")
+    paths = user_paths()
+    for folder in (paths.data, paths.state, paths.config, paths.runtime):
+        ensure_private_dir(folder)
+    setup_service_logging(paths, args.verbose)
+    programme_path = (args.programme or default_programme_path()).resolve()
+    clock = ScaledClock(args.speed) if args.speed != 1.0 else SystemClock()
+    rejected: ProgrammeRejected | None = None
+    try:
+        programme = load_programme(programme_path)
+    except ProgrammeInvalid as error:
+        # Start anyway with the shipped general programme, and say so loudly: a broken edit
+        # must never leave the user with no breaks at all.
+        fallback = programmes_dir() / "desk-worker-general.yaml"
+        print(f"deskbreak: {programme_path} has problems; using {fallback.name} until it is "
+              "fixed:", file=sys.stderr)
+        for line in error.lines():
+            print(f"  {line}", file=sys.stderr)
+        rejected = ProgrammeRejected(at=clock.now(), path=str(programme_path),
+                                     problems=tuple(error.lines()))
+        programme = load_programme(fallback)
+
+    with InstanceLock(paths.instance_lock):
+        store = open_store(paths.database)
+        options = RunOptions(programme_path=programme_path, poll_seconds=args.poll,
+                             console=args.console, speed=args.speed,
+                             idle_source=args.idle_source, windows=not args.no_windows)
+        service = Service(options, paths, clock, programme, store)
+        if rejected is not None:
+            service._programme_problems = list(rejected.problems)
+            store.append(rejected)
+        console_reason = "asked for with --console" if args.console else None
+        if console_reason is None:
+            ok, why = has_display()
+            if not ok:
+                console_reason = why
+        tray = None
+        if console_reason is None:
+            try:
+                from deskbreak.adapters.tray import Tray
+
+                tray = Tray(service.tray_command)
+            except DeskbreakError as error:
+                console_reason = f"no tray icon: {error}"
+        if console_reason is None:
+            service.presenter = DesktopPresenter(service.post_answer, service.post_checkin,
+                                                 windows=options.windows)
+            service.tray = tray
+        else:
+            service.presenter = ConsolePresenter()
+            print(f"deskbreak: console mode ({console_reason}). Prompts appear here.",
+                  flush=True)
+        install_signal_handlers(service.request_quit)
+        service.start_background()
+        print(f"deskbreak: running {programme.title!r} (pid {os.getpid()}); "
+              "`deskbreak status` tells what it sees.", flush=True)
+        if service.idle_error:
+            print("deskbreak: no idle source, so all working time counts as sitting "
+                  f"({service.idle_error.splitlines()[0]})", flush=True)
+        try:
+            if tray is not None:
+                tray.run(setup=lambda: service.post(service.tick))
+            else:
+                console_loop(service)
+        finally:
+            service.shutdown("quit")
+    return 0
+
+
+def console_loop(service: Any) -> None:
+    """Read one-letter answers from stdin until quit; without stdin, wait until stopped."""
+    from deskbreak.core.events import Answer
+
+    stopped = service._stopped
+    keys = {"d": Answer.DONE, "s": Answer.SNOOZE, "k": Answer.SKIP}
+
+    def reader() -> None:
+        for line in sys.stdin:
+            word = line.strip().lower()
+            if not word:
+                continue
+            try:
+                if word[0] in keys and word not in ("status",):
+                    _, message = service.call(lambda a=keys[word[0]]: service.answer(a))
+                elif word == "q" or word == "quit":
+                    service.request_quit()
+                    return
+                elif word[0] == "p":
+                    spec = word[1:].strip() or "30m"
+                    message = service.call(lambda: service.pause(spec))
+                elif word[0] == "r":
+                    message = service.call(service.resume)
+                elif word[0] == "h":
+                    level = word[1:].strip()
+                    message = service.call(lambda: service.checkin("headache", level))
+                elif word[0] == "b":
+                    message = service.call(service.break_now)
+                else:
+                    message = service.call(service.status)["line"]
+            except DeskbreakError as error:
+                message = str(error)
+            print(f"deskbreak: {message}", flush=True)
+        # stdin closed (started without a terminal): keep running until stopped.
+
+    threading.Thread(target=reader, name="console-input", daemon=True).start()
+    while not stopped.wait(1.0):
+        pass
