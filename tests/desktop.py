@@ -366,6 +366,12 @@ class DesktopSession:
             return popen
         return self._spawn_logged(name, list(argv), **kwargs)
 
+    def stop_process(self, popen: subprocess.Popen[Any]) -> int | None:
+        """Stop one process started with `spawn` now (SIGTERM, then SIGKILL); its exit code."""
+        _stop_process(popen)
+        self._procs = [proc for proc in self._procs if proc.popen is not popen]
+        return popen.returncode
+
     def _read_line(self, name: str, fd: int, deadline: float) -> str:
         """Read one line a child writes on `fd` (Xvfb -displayfd, dbus-daemon --print-address)."""
         data = b""
