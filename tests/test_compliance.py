@@ -1,0 +1,145 @@
+"""The compliance maths, checked against the hand-computed sample log and small scenarios."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from test_report_sample_log import SAMPLE_PERIOD, at, bout, ended, sample_log
+
+from deskbreak.core.compliance import Period, Report, Tally, summarise, trend
+from deskbreak.core.events import CheckinAnswered, Outcome
+
+
+def tally(t: Tally) -> tuple[int, ...]:
+    return (t.prompted, t.done, t.taken, t.skipped, t.snoozed, t.missed, t.snoozes)
+
+
+@pytest.fixture
+def report() -> Report:
+    return summarise(sample_log(), SAMPLE_PERIOD)
+
+
+def test_snooze_chains_count_once_by_final_outcome_per_day(report: Report) -> None:
+    monday, tuesday = report.days
+    assert monday.day == date(2026, 3, 2) and tuesday.day == date(2026, 3, 3)
+    #                         prompted done taken skipped snoozed missed snoozes
+    assert tally(monday.prompts) == (5, 2, 1, 1, 0, 1, 1)
+    assert tally(tuesday.prompts) == (3, 2, 0, 0, 1, 0, 3)
+    assert tally(report.total) == (8, 4, 1, 1, 1, 1, 4)
+    assert monday.prompts.adherence == pytest.approx(0.4)
+    assert tuesday.prompts.adherence == pytest.approx(2 / 3)
+    assert report.total.adherence == pytest.approx(0.5)
+
+
+def test_adherence_per_exercise_counts_each_chain_for_each_of_its_exercises(report: Report) -> None:
+    assert list(report.exercises) == ["chin-tuck", "neck-rotation", "shoulder-roll", "walk"]
+    assert tally(report.exercises["chin-tuck"]) == (3, 2, 0, 0, 1, 0, 2)
+    assert tally(report.exercises["neck-rotation"]) == (4, 3, 0, 0, 1, 0, 2)
+    assert tally(report.exercises["shoulder-roll"]) == (3, 1, 0, 1, 0, 1, 2)
+    assert tally(report.exercises["walk"]) == (1, 0, 1, 0, 0, 0, 0)
+    assert tally(report.breaks["walk"]) == (1, 0, 1, 0, 0, 0, 0)
+    assert tally(report.breaks["neck"]) == (7, 4, 0, 1, 1, 1, 4)
+
+
+def test_sitting_totals_and_long_bouts_use_strictly_longer_than_30_and_60_minutes(report: Report) -> None:
+    s = report.sitting
+    assert (s.bouts, s.seconds, s.longest_seconds, s.over_30, s.over_60) == (
+        5, 315 * 60, 100 * 60, 4, 2)
+    monday, tuesday = report.days
+    assert monday.bout_seconds == [75 * 60, 60 * 60, 30 * 60, 100 * 60]
+    assert (monday.sitting.over_30, monday.sitting.over_60) == (3, 2)
+    assert (tuesday.sitting.bouts, tuesday.sitting.over_30, tuesday.sitting.over_60) == (1, 1, 0)
+
+
+def test_flags_exercises_when_the_neck_gets_worse_after_their_break(report: Report) -> None:
+    flags = [(f.exercise, f.at, f.value, f.previous) for f in report.flags]
+    assert flags == [
+        ("chin-tuck", at(2, 9, 38), 3, 2),  # the previous answer was the day before the period
+        ("neck-rotation", at(2, 9, 38), 3, 2),
+        ("chin-tuck", at(2, 13, 32), 5, 3),
+        ("neck-rotation", at(2, 13, 32), 5, 3),
+        ("neck-rotation", at(3, 11, 32), 8, 7),  # previous: an answer with no break attached
+    ]
+    grouped = report.flagged_exercises()
+    assert {k: len(v) for k, v in grouped.items()} == {"chin-tuck": 2, "neck-rotation": 3}
+    assert "shoulder-roll" not in grouped  # 5 after 5 is not worse
+
+
+def test_a_neck_answer_of_seven_or_more_flags_even_when_it_is_not_worse() -> None:
+    log = [
+        CheckinAnswered(at(2, 9, 0), "neck", 8),
+        CheckinAnswered(at(2, 10, 0), "neck", 7, 1, ("chin-tuck",)),
+        CheckinAnswered(at(2, 11, 0), "neck", 6, 2, ("neck-rotation",)),
+    ]
+    report = summarise(log, SAMPLE_PERIOD)
+    assert [(f.exercise, f.value, f.previous) for f in report.flags] == [("chin-tuck", 7, 8)]
+
+
+def test_pain_and_headache_trends_compare_the_first_and_second_half(report: Report) -> None:
+    monday, tuesday = report.days
+    assert monday.neck == [3, 5] and tuesday.neck == [5, 7, 8]
+    assert [v for _, v in report.pain] == [3, 5, 5, 7, 8]  # Sunday's answer is not in the period
+    assert report.pain_trend.first_mean == pytest.approx(4.0)
+    assert report.pain_trend.second_mean == pytest.approx(20 / 3)
+    assert report.pain_trend.words == "worse"
+    assert (monday.headache, tuesday.headache) == ("mild", "none")
+    assert report.headache_trend.words == "better"
+
+
+def test_events_outside_the_period_are_ignored() -> None:
+    report = summarise(sample_log(), Period(date(2026, 3, 4), date(2026, 3, 4)))
+    assert tally(report.total) == (1, 1, 0, 0, 0, 0, 0)
+    assert report.sitting.bouts == 0
+    # Wednesday's 10 after Tuesday's 8: worse and >= 7, both exercises flagged.
+    assert [(f.exercise, f.previous) for f in report.flags] == [
+        ("chin-tuck", 8), ("neck-rotation", 8)]
+    # The programme loaded on Monday was still in force.
+    assert [p.title for p in report.programmes] == ["Neck phase 1"]
+
+
+def test_an_empty_period_has_every_day_and_no_adherence() -> None:
+    report = summarise([], Period.ending(date(2026, 3, 8), 7))
+    assert report.days[0].day == date(2026, 3, 2)
+    assert len(report.days) == 7
+    assert report.total.adherence is None
+    assert report.pain_trend.words == "not enough answers"
+
+
+def test_a_chain_belongs_to_the_day_of_its_last_outcome() -> None:
+    log = [
+        ended(at(2, 17, 59), 1, 1, Outcome.SNOOZED, ("walk",)),
+        ended(at(3, 8, 5), 2, 1, Outcome.DONE, ("walk",)),
+    ]
+    monday, tuesday = summarise(log, SAMPLE_PERIOD).days
+    assert monday.prompts.prompted == 0
+    assert tally(tuesday.prompts) == (1, 1, 0, 0, 0, 0, 1)
+
+
+def test_bouts_count_on_the_day_they_started() -> None:
+    log = [bout(at(2, 23, 30), 45)]
+    monday, tuesday = summarise(log, SAMPLE_PERIOD).days
+    assert (monday.sitting.bouts, tuesday.sitting.bouts) == (1, 0)
+
+
+def test_out_of_range_and_malformed_check_ins_are_ignored() -> None:
+    log = [
+        CheckinAnswered(at(2, 9, 0), "neck", 11, 1, ("a",)),
+        CheckinAnswered(at(2, 9, 1), "neck", "bad", 1, ("a",)),
+        CheckinAnswered(at(2, 9, 2), "headache", "terrible"),
+    ]
+    report = summarise(log, SAMPLE_PERIOD)
+    assert report.pain == [] and report.headaches == [] and report.flags == []
+
+
+def test_trend_needs_two_answered_days() -> None:
+    assert trend([(date(2026, 3, 2), 4.0), (date(2026, 3, 2), 6.0)]).change is None
+    steady = trend([(date(2026, 3, 2), 4.0), (date(2026, 3, 3), 4.4)])
+    assert steady.words == "steady"
+
+
+def test_a_period_cannot_end_before_it_starts() -> None:
+    with pytest.raises(ValueError):
+        Period(date(2026, 3, 3), date(2026, 3, 2))
+    with pytest.raises(ValueError):
+        Period.ending(date(2026, 3, 3), 0)
