@@ -70,13 +70,18 @@ def load_programme(path: Path) -> Programme:
 
 
 def default_programme_path() -> Path:
-    """The programme `deskbreak run` uses: the installed one, else the general shipped one."""
+    """The programme `deskbreak run` uses: the installed one, else the shipped default."""
     from deskbreak.paths import user_paths
 
     installed = user_paths().installed_programme
     if installed.exists():
         return installed
-    return programmes_dir() / "desk-worker-general.yaml"
+    return shipped_default_programme()
+
+
+def shipped_default_programme() -> Path:
+    """General neck care for desk work, with no patient or dates: the fallback programme."""
+    return shipped_dir() / "default.yaml"
 
 
 def display_path(path: Path) -> str:

@@ -55,9 +55,15 @@ def user_paths() -> Paths:
     if home:
         root = Path(home).expanduser().resolve()
         return Paths(root / "data", root / "state", root / "config", root / "run")
+    import warnings
+
     import platformdirs
 
-    runtime = platformdirs.user_runtime_dir(APP_NAME)
+    with warnings.catch_warnings():
+        # Without XDG_RUNTIME_DIR platformdirs falls back to /tmp/runtime-UID and warns; the
+        # folder is created 0700 by ensure_private_dir either way.
+        warnings.simplefilter("ignore")
+        runtime = platformdirs.user_runtime_dir(APP_NAME)
     return Paths(
         Path(platformdirs.user_data_dir(APP_NAME)),
         Path(platformdirs.user_state_dir(APP_NAME)),

@@ -9,6 +9,10 @@ from deskbreak.core.programme import Programme
 from deskbreak.core.units import format_duration
 
 
+def _long_date(day: date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
 def programme_text(programme: Programme, day: date) -> str:
     """The programme on `day`: phase, breaks and each exercise with its dose and steps."""
     lines: list[str] = [programme.title, "=" * len(programme.title)]
@@ -17,18 +21,22 @@ def programme_text(programme: Programme, day: date) -> str:
     if programme.patient:
         lines.append(f"For: {programme.patient}")
     if programme.starts:
-        lines.append(f"Started: {programme.starts:%A %d %B %Y} (today is week "
-                     f"{programme.week_on(day)})")
+        if programme.starts > day:
+            lines.append(f"Starts: {_long_date(programme.starts)}")
+        else:
+            lines.append(f"Started: {_long_date(programme.starts)} (week "
+                         f"{programme.week_on(day)} on {_long_date(day)})")
     if programme.review:
-        lines.append(f"Review appointment: {programme.review:%A %d %B %Y}")
+        lines.append(f"Review appointment: {_long_date(programme.review)}")
     phase = programme.phase_on(day)
-    lines.append(f"Phase on {day:%d %B %Y}: {phase.name if phase else 'starting doses'}")
+    lines.append(f"Phase on {_long_date(day)}: {phase.name if phase else 'starting doses'}")
     hours = programme.settings.working_hours
     days = ", ".join(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")[d] for d in sorted(hours.days))
     lines.append(f"Prompts: {days}, {hours.start:%H:%M}-{hours.end:%H:%M}; an idle stretch of "
                  f"{format_duration(programme.settings.natural_break_seconds)} counts as a break")
-    if programme.notes:
-        lines += ["", *textwrap.wrap(programme.notes, 78)]
+    for paragraph in programme.notes.split("\n\n"):
+        if paragraph.strip():
+            lines += ["", *textwrap.wrap(" ".join(paragraph.split()), 78)]
     exercises = programme.exercises_on(day)
     for brk in programme.breaks:
         lines += ["", f"{brk.name} ({brk.kind.value} break): every "

@@ -158,7 +158,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from deskbreak.core.events import ProgrammeRejected
     from deskbreak.core.programme_file import ProgrammeInvalid
     from deskbreak.instance import InstanceLock
-    from deskbreak.library import default_programme_path, load_programme, programmes_dir
+    from deskbreak.library import default_programme_path, load_programme, shipped_default_programme
     from deskbreak.paths import ensure_private_dir, user_paths
     from deskbreak.presenters import ConsolePresenter, DesktopPresenter
     from deskbreak.service import RunOptions, Service, install_signal_handlers, setup_service_logging
@@ -178,7 +178,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     except ProgrammeInvalid as error:
         # Start anyway with the shipped general programme, and say so loudly: a broken edit
         # must never leave the user with no breaks at all.
-        fallback = programmes_dir() / "desk-worker-general.yaml"
+        fallback = shipped_default_programme()
         print(f"deskbreak: {programme_path} has problems; using {fallback.name} until it is "
               "fixed:", file=sys.stderr)
         for line in error.lines():

@@ -121,6 +121,8 @@ def simulate(programme: Programme, rows: list[TraceRow], poll_seconds: float = 5
     if poll_seconds <= 0:
         raise DeskbreakError("the poll interval must be more than 0 seconds")
     engine = Engine(programme, poll_seconds=poll_seconds)
+    # Like the service at start-up: the log says which programme was in force from when.
+    yield from engine.replace_programme(programme, rows[0].at, programme.source)
     clock = FakeClock(rows[0].at.astimezone(timezone.utc))
     poll = timedelta(seconds=poll_seconds)
     mode = rows[0].what
