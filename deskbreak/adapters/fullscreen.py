@@ -53,6 +53,7 @@ class X11FullscreenDetector:
         self._display = display.Display(display_name)
         self._root = self._display.screen().root
         atom = self._display.intern_atom
+        self._supported = atom("_NET_SUPPORTED")
         self._active = atom("_NET_ACTIVE_WINDOW")
         self._state = atom("_NET_WM_STATE")
         self._fullscreen = atom("_NET_WM_STATE_FULLSCREEN")
@@ -62,7 +63,8 @@ class X11FullscreenDetector:
         try:
             active = self._root.get_full_property(self._active, self._Xatom.WINDOW)
             if active is None or len(active.value) == 0:
-                return None  # no EWMH window manager: cannot tell
+                # Some window managers (openbox) publish it only once a window had focus.
+                return False if self._wm_supports_active_window() else None
             window_id = int(active.value[0])
             if window_id == self._X.NONE:
                 return False  # nothing focused (desktop)
@@ -74,6 +76,10 @@ class X11FullscreenDetector:
             log.warning("fullscreen detection lost the X server: %s", error)
             return None
         return state is not None and self._fullscreen in list(state.value)
+
+    def _wm_supports_active_window(self) -> bool:
+        supported = self._root.get_full_property(self._supported, self._Xatom.ATOM)
+        return supported is not None and self._active in list(supported.value)
 
 
 def choose_fullscreen_detector() -> FullscreenDetector:

@@ -1,0 +1,155 @@
+"""What `deskbreak doctor` reports about this desktop: which adapter each part would use, what it
+reads right now, and how to fix what is missing. Probing never raises: every failure is a line.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+import sys
+from collections.abc import Callable
+from typing import NamedTuple
+
+log = logging.getLogger(__name__)
+
+#: How long the tray probe (a child Python importing pystray) may take.
+TRAY_PROBE_TIMEOUT = 15.0
+
+GI_HINT = ("for tray menus: apt-get install python3-gi gir1.2-gtk-3.0 "
+           "gir1.2-ayatanaappindicator3-0.1, and run deskbreak from a venv made with "
+           "/usr/bin/python3 -m venv --system-site-packages")
+
+# Runs in a child process: importing pystray picks its backend and, for xorg, connects to X
+# at import time, which must not happen (or hang, or crash) inside the doctor itself.
+TRAY_PROBE = r"""
+import json, sys
+result = {"backend": None, "error": None, "gi": False, "gi_error": None}
+try:
+    import gi
+    result["gi"] = True
+except Exception as error:
+    result["gi_error"] = repr(error)
+try:
+    import pystray
+    result["backend"] = pystray.Icon.__module__.rsplit(".", 1)[-1].lstrip("_")
+except Exception as error:
+    result["error"] = f"{type(error).__name__}: {error}"
+print(json.dumps(result))
+"""
+
+
+class Probe(NamedTuple):
+    """One line of the doctor's report."""
+
+    #: Which part: "idle source", "screen lock", "fullscreen", "notifications", "tray".
+    part: str
+    #: The adapter that would be used, or None if none works.
+    chosen: str | None
+    #: What it reads now, or why nothing works.
+    reading: str
+    #: What to install or set to get a better answer; None when all is well.
+    missing_hint: str | None
+
+
+def _idle() -> Probe:
+    from deskbreak.adapters.idle import choose_idle_source
+
+    try:
+        source = choose_idle_source()
+    except Exception as error:  # noqa: BLE001 - the report shows it
+        return Probe("idle source", None, str(error),
+                     "needs an X11 display (python-xlib), GNOME Shell, or a desktop with "
+                     "org.freedesktop.ScreenSaver; DESKBREAK_IDLE_SOURCE forces one")
+    return Probe("idle source", source.name,
+                 f"{source.seconds_since_last_input():.1f} s since last input", None)
+
+
+def _lock() -> Probe:
+    from deskbreak.adapters.session import choose_lock_source
+
+    source = choose_lock_source()
+    state = source.is_locked()
+    if source.name == "none":
+        return Probe("screen lock", None, "unknown (no logind session or screensaver on D-Bus)",
+                     "locked time then counts as away only through the idle time")
+    reading = {True: "locked", False: "not locked", None: "unknown"}[state]
+    return Probe("screen lock", source.name, reading, None)
+
+
+def _fullscreen() -> Probe:
+    from deskbreak.adapters.fullscreen import choose_fullscreen_detector
+
+    detector = choose_fullscreen_detector()
+    if detector.name == "none":
+        return Probe("fullscreen", None, "unknown here (X11 only)",
+                     "prompts will not wait for fullscreen videos or presentations")
+    state = detector.active_window_is_fullscreen()
+    reading = {True: "active window is fullscreen", False: "active window is not fullscreen",
+               None: "unknown (no EWMH window manager)"}[state]
+    return Probe("fullscreen", detector.name, reading, None)
+
+
+def _notifications() -> Probe:
+    from deskbreak.adapters.notify import choose_notifier
+
+    notifier = choose_notifier(lambda key: None)
+    try:
+        server = getattr(notifier, "server", None)
+        reading = f"server {server}" if server else "ready"
+        reading += ", with action buttons" if notifier.supports_actions else ", no buttons"
+        hint = None
+        if notifier.name == "console":
+            hint = ("no notification server found: on Linux install one (e.g. dunst) or use a "
+                    "desktop that has one; prompts still open their window")
+        return Probe("notifications", notifier.name, reading, hint)
+    finally:
+        notifier.shutdown()
+
+
+def _tray() -> Probe:
+    try:
+        done = subprocess.run([sys.executable, "-c", TRAY_PROBE], capture_output=True,
+                              text=True, timeout=TRAY_PROBE_TIMEOUT, check=False)
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+    except (OSError, subprocess.TimeoutExpired, ValueError, IndexError) as error:
+        return Probe("tray", None, f"could not probe pystray: {error}", None)
+    gi = "gi importable" if result["gi"] else "gi not importable"
+    backend = result["backend"]
+    if backend is None:
+        return Probe("tray", None, f"pystray unusable: {result['error']} ({gi})",
+                     "needs a graphical session (DISPLAY)" + ("" if result["gi"]
+                                                              else "; " + GI_HINT))
+    hint = None
+    if backend == "xorg":
+        hint = "pystray's xorg backend has no menu and ignores clicks; " + GI_HINT
+    return Probe("tray", f"pystray {backend}", gi, hint)
+
+
+PROBES: tuple[tuple[str, Callable[[], Probe]], ...] = (
+    ("idle source", _idle),
+    ("screen lock", _lock),
+    ("fullscreen", _fullscreen),
+    ("notifications", _notifications),
+    ("tray", _tray),
+)
+
+
+def describe_desktop() -> list[Probe]:
+    """One Probe per part, in a fixed order. Never raises."""
+    probes = []
+    for part, probe in PROBES:
+        try:
+            probes.append(probe())
+        except Exception as error:
+            log.debug("probe %s failed", part, exc_info=True)
+            probes.append(Probe(part, None, f"probe failed: {type(error).__name__}: {error}",
+                                None))
+    return probes
+
+
+if __name__ == "__main__":
+    for line in describe_desktop():
+        print(f"{line.part:14} {line.chosen or '-':18} {line.reading}")
+        if line.missing_hint:
+            print(f"{'':14} hint: {line.missing_hint}")
