@@ -241,7 +241,8 @@ class DesktopSession:
                 _which("trayer"), "--edge", "top", "--align", "right", "--widthtype", "request",
                 "--height", "32", "--SetDockType", "true", "--transparent", "false",
             ])
-            self._wait("trayer", deadline, lambda: self._search(["--classname", "^panel$"]))
+            self._wait("trayer", deadline,
+                       lambda: bool(self._search(["--classname", "^panel$"])))
         if self.with_wm:
             self._spawn_logged("openbox", [_which("openbox"), "--sm-disable"])
             self._wait("openbox", deadline, self._wm_ready)

@@ -6,13 +6,14 @@ import time
 
 import pytest
 from desktop import DesktopSession
-from fake_dbus import FakeDBusService
 
 from deskbreak.adapters.idle import ENV_VAR, IdleSourceError, choose_idle_source
 from deskbreak.adapters.idle.freedesktop import FreedesktopIdleSource
 from deskbreak.adapters.idle.gnome import GnomeIdleSource
 from deskbreak.adapters.idle.x11 import X11IdleSource
 from deskbreak.errors import DeskbreakError
+
+from .fake_dbus import FakeDBusService
 
 
 def test_key_press_resets_x11_idle_to_near_zero(desktop: DesktopSession) -> None:

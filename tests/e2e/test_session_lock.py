@@ -7,7 +7,6 @@ from collections.abc import Iterator
 
 import pytest
 from desktop import DesktopSession
-from fake_dbus import FakeDBusService
 
 from deskbreak.adapters import session as session_module
 from deskbreak.adapters.session import (
@@ -17,6 +16,8 @@ from deskbreak.adapters.session import (
     UnknownLockSource,
     choose_lock_source,
 )
+
+from .fake_dbus import FakeDBusService
 
 SESSION_PATH = "/org/freedesktop/login1/session/_331"
 

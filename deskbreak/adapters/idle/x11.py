@@ -47,7 +47,7 @@ class X11IdleSource:
             info = self._root.screensaver_query_info()
         except self._errors as error:
             raise IdleSourceError(f"x11: idle query failed: {error}") from error
-        return max(0.0, info.idle / 1000.0)
+        return max(0.0, float(info.idle) / 1000.0)
 
     def close(self) -> None:
         """Close the X connection (optional; it closes with the process too)."""
