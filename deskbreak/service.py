@@ -81,18 +81,24 @@ class Service:
     """One running deskbreak. Build it, then call `run()` from the main thread."""
 
     def __init__(self, options: RunOptions, paths: Paths, clock: Clock, programme: Programme,
-                 store: Any) -> None:
+                 open_store: Callable[[], Any]) -> None:
         self.options = options
         self.paths = paths
         self.clock = clock
-        self.store = store
-        self.engine = Engine(programme, poll_seconds=options.poll_seconds * options.speed,
-                             first_prompt_id=_next_prompt_id(store))
+        #: Called on the engine thread: SQLite connections belong to the thread that made them.
+        self._open_store = open_store
+        self.store: Any = None
+        self.engine = Engine(programme, poll_seconds=options.poll_seconds * options.speed)
+        #: Problems of a programme file that was refused at start-up (recorded once running).
+        self.startup_rejection: ProgrammeRejected | None = None
         self._jobs: queue.SimpleQueue[tuple[Callable[[], Any], Future[Any] | None]] = (
             queue.SimpleQueue())
         self._engine_thread = threading.Thread(target=self._engine_loop, name="engine",
                                                daemon=True)
+        #: Set when shutdown starts, and when it has finished (the log is closed).
         self._stopped = threading.Event()
+        self.finished = threading.Event()
+        self._shutdown_lock = threading.Lock()
         self._programme_stat = _stat(options.programme_path)
         self._programme_problems: list[str] = []
         self.presenter: Presenter = ConsolePresenter()
@@ -140,6 +146,7 @@ class Service:
         """Open adapters, restore state, start the engine thread, scheduler and control server."""
         self._open_adapters()
         self._engine_thread.start()
+        self.call(self._open_log)
         self.call(self._restore_state)
         self.call(self._record_start)
         from apscheduler.schedulers.background import BackgroundScheduler
@@ -156,10 +163,19 @@ class Service:
         self.post(self.tick)
 
     def shutdown(self, reason: str = "quit") -> None:
-        """Stop everything, recording the bout in progress. Safe to call more than once."""
-        if self._stopped.is_set():
-            return
-        self._stopped.set()
+        """Stop everything, recording the bout in progress. Safe to call more than once, from any
+        thread; every call returns only once the log is closed."""
+        with self._shutdown_lock:
+            if self._stopped.is_set():
+                self.finished.wait(timeout=30)
+                return
+            self._stopped.set()
+        try:
+            self._shutdown(reason)
+        finally:
+            self.finished.set()
+
+    def _shutdown(self, reason: str) -> None:
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
         if self.control is not None:
@@ -179,13 +195,25 @@ class Service:
         raise _Stop
 
     def _finish(self, reason: str) -> None:
+        if self.store is None:
+            return
         self._record(self.engine.finish(self.clock.now(), reason=f"service {reason}"))
         self.store.close()
 
+    def _open_log(self) -> None:
+        self.store = self._open_store()
+        # Prompt ids stay unique across restarts: continue after the highest one logged.
+        self.engine.continue_prompt_ids_after(_highest_prompt_id(self.store))
+
     def _record_start(self) -> None:
         now = self.clock.now()
-        self._record(self.engine.replace_programme(self.engine.programme, now,
-                                                   str(self.options.programme_path)))
+        if self.startup_rejection is not None:
+            self._programme_problems = list(self.startup_rejection.problems)
+            self._record([self.startup_rejection])
+            path = str(self.startup_rejection.path)
+        else:
+            path = str(self.options.programme_path)
+        self._record(self.engine.replace_programme(self.engine.programme, now, path))
 
     def _open_adapters(self) -> None:
         from deskbreak.adapters.idle import choose_idle_source
@@ -195,7 +223,7 @@ class Service:
             log.info("idle source: %s", self.idle_source.name)
         except DeskbreakError as error:
             self.idle_error = str(error)
-            log.warning("no idle source; counting all time as sitting: %s", error)
+            log.info("no idle source; counting all time as sitting: %s", error)
         try:
             from deskbreak.adapters.session import choose_lock_source
 
@@ -353,7 +381,7 @@ class Service:
             "programme_problems": self._programme_problems,
             "idle_source": self.idle_source.name if self.idle_source else None,
             "idle_error": self.idle_error,
-            "pending_events": self.store.pending_count(),
+            "pending_events": self.store.pending_count,
             "pid": os.getpid(),
             "line": status_line(status.presence.value, status.sitting_seconds, status.paused,
                                 status.paused_until, status.next_break,
@@ -583,10 +611,12 @@ def _stat(path: Path) -> tuple[int, int] | None:
     return (info.st_mtime_ns, info.st_size)
 
 
-def _next_prompt_id(store: Any) -> int:
-    """Prompt ids stay unique across restarts: continue after the highest one logged."""
-    highest = getattr(store, "max_prompt_id", None)
-    return (highest() if callable(highest) else 0) + 1
+def _highest_prompt_id(store: Any) -> int:
+    """The highest prompt id in the log (0 for a new log)."""
+    highest = 0
+    for event in store.events(kinds=["prompt"]):
+        highest = max(highest, event.prompt)
+    return highest
 
 
 def setup_service_logging(paths: Paths, verbose: bool) -> None:
@@ -598,8 +628,12 @@ def setup_service_logging(paths: Paths, verbose: bool) -> None:
         os.chmod(paths.service_log, 0o600)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
+    for existing in root.handlers:  # the terminal gets warnings only, unless --verbose
+        existing.setLevel(logging.DEBUG if verbose else logging.WARNING)
     root.addHandler(handler)
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    # APScheduler logs every job run at INFO: thousands of lines a day that say nothing.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def install_signal_handlers(stop: Callable[[], None]) -> None:

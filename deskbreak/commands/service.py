@@ -188,14 +188,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         programme = load_programme(fallback)
 
     with InstanceLock(paths.instance_lock):
-        store = open_store(paths.database)
         options = RunOptions(programme_path=programme_path, poll_seconds=args.poll,
                              console=args.console, speed=args.speed,
                              idle_source=args.idle_source, windows=not args.no_windows)
-        service = Service(options, paths, clock, programme, store)
-        if rejected is not None:
-            service._programme_problems = list(rejected.problems)
-            store.append(rejected)
+        service = Service(options, paths, clock, programme,
+                          open_store=lambda: open_store(paths.database))
+        service.startup_rejection = rejected
         console_reason = "asked for with --console" if args.console else None
         if console_reason is None:
             ok, why = has_display()
@@ -238,7 +236,7 @@ def console_loop(service: Any) -> None:
     """Read one-letter answers from stdin until quit; without stdin, wait until stopped."""
     from deskbreak.core.events import Answer
 
-    stopped = service._stopped
+    stopped = service.finished
     keys = {"d": Answer.DONE, "s": Answer.SNOOZE, "k": Answer.SKIP}
 
     def reader() -> None:

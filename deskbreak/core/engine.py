@@ -185,6 +185,10 @@ class Engine:
         outcome = Outcome.DONE if answer is Answer.DONE else Outcome.SKIPPED
         return AnswerResult.ACCEPTED, self._close(at, outcome)
 
+    def continue_prompt_ids_after(self, highest: int) -> None:
+        """Number new prompts after `highest` (the service continues an existing log)."""
+        self._plan.next_prompt_id = max(self._plan.next_prompt_id, highest + 1)
+
     def pause(self, at: datetime, until: datetime | None, reason: str = "user") -> list[Event]:
         """No prompts until `until` (None: until resumed)."""
         self._plan.paused = True
