@@ -23,6 +23,8 @@ from deskbreak.reporting.text import day_text, minutes, percent, plural
 
 #: Periods up to this many days show every bout as a dot; longer ones the daily longest and mean.
 BOUT_DOTS_UP_TO_DAYS = 62
+#: Periods up to this many days get one labelled tick per day.
+DAY_TICKS_UP_TO_DAYS = 16
 #: Periods up to this many days get a day-by-day table.
 DAILY_TABLE_UP_TO_DAYS = 62
 
@@ -206,15 +208,25 @@ def _x_dates(days: list[DaySummary]) -> list[date]:
 
 
 def _format_date_axis(axes: Any, days: list[DaySummary]) -> None:
-    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
+    from matplotlib.dates import (
+        AutoDateLocator,
+        ConciseDateFormatter,
+        DateFormatter,
+        DayLocator,
+        date2num,
+    )
 
     if days:
         axes.set_xlim(date2num(days[0].day) - 0.6,  # type: ignore[no-untyped-call]
                       date2num(days[-1].day) + 0.6)  # type: ignore[no-untyped-call]
-    locator = AutoDateLocator(maxticks=14)  # type: ignore[no-untyped-call]
-    axes.xaxis.set_major_locator(locator)
-    formatter = ConciseDateFormatter(locator)  # type: ignore[no-untyped-call]
-    axes.xaxis.set_major_formatter(formatter)
+    if len(days) <= DAY_TICKS_UP_TO_DAYS:
+        axes.xaxis.set_major_locator(DayLocator())  # type: ignore[no-untyped-call]
+        axes.xaxis.set_major_formatter(DateFormatter("%a\n%d %b"))  # type: ignore[no-untyped-call]
+    else:
+        locator = AutoDateLocator(maxticks=14)  # type: ignore[no-untyped-call]
+        formatter = ConciseDateFormatter(locator)  # type: ignore[no-untyped-call]
+        axes.xaxis.set_major_locator(locator)
+        axes.xaxis.set_major_formatter(formatter)
     axes.grid(axis="y", alpha=0.3)
     axes.spines[["top", "right"]].set_visible(False)
 
@@ -253,10 +265,15 @@ def _bouts_chart(days: list[DaySummary]) -> Any:
     axes = figure.add_subplot()
     x = _x_dates(days)
     if len(days) <= BOUT_DOTS_UP_TO_DAYS:
-        xs: list[date] = []
+        from matplotlib.dates import date2num
+
+        xs: list[float] = []
         ys: list[float] = []
         for d in days:
-            xs += [d.day] * len(d.bout_seconds)
+            # Spread a day's bouts side by side, in the order they happened.
+            centre, count = float(date2num(d.day)), len(d.bout_seconds)  # type: ignore[no-untyped-call]
+            step = min(0.08, 0.7 / max(count, 1))
+            xs += [centre + (i - (count - 1) / 2) * step for i in range(count)]
             ys += [s / 60 for s in d.bout_seconds]
         colours = ["#c62828" if y > 60 else "#ef6c00" if y > 30 else "#546e7a" for y in ys]
         axes.scatter(xs, ys, s=14, c=colours, alpha=0.75, linewidths=0, label="one bout")
