@@ -6,7 +6,8 @@ import os
 import subprocess
 from pathlib import Path
 
-from desktop import DesktopSession
+import pytest
+from desktop import DesktopError, DesktopSession
 
 
 def test_desktop_environment_points_at_private_display_and_buses(desktop: DesktopSession) -> None:
@@ -35,3 +36,10 @@ def test_notify_send_is_recorded_with_its_expiry_and_server_id(desktop: DesktopS
 def test_screenshot_writes_an_image(desktop: DesktopSession, tmp_path: Path) -> None:
     shot = desktop.screenshot(tmp_path / "screen.png")
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_missing_binary_fails_naming_the_debian_package(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(DesktopError, match=r"`Xvfb`.*apt-get install xvfb"):
+        DesktopSession().start()
