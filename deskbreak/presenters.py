@@ -222,8 +222,9 @@ class DesktopPresenter:
         if self.notifier is not None:
             try:
                 self.notifier.close()
-            except Exception:
-                pass
+                self.notifier.shutdown()
+            except Exception as error:  # shutting down: nothing left to tell the user
+                log.debug("notifier shutdown: %s", error)
 
 
 class ConsolePresenter:
