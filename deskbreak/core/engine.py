@@ -73,10 +73,11 @@ class OpenPrompt:
     shown: PromptShown
     brk: Break
     deadline: datetime
-    #: Longest stretch without input since the prompt was shown (seconds), and where it lay.
+    #: Longest stretch without input since the prompt was shown (seconds), where it began, and
+    #: the first input after it (None while it is still going on).
     longest_away: float = 0.0
     away_start: datetime | None = None
-    away_end: datetime | None = None
+    returned_at: datetime | None = None
 
 
 @dataclass
@@ -135,6 +136,7 @@ class Engine:
 
     def tick(self, sample: Sample, fullscreen: bool = False) -> list[Event]:
         """Feed one OS sample; return what happened (bouts, prompts, outcomes)."""
+        input_before, sample_before = self.sitting.last_input, self.sitting.last_sample_at
         self.sitting, events = step(self.sitting, sample, self.rules)
         now = sample.at
         if events and any(e.KIND == "bout" for e in events):
@@ -145,7 +147,7 @@ class Engine:
         if plan.paused:
             events += self._expire_pause(now)
         if plan.open is not None:
-            events += self._track_open_prompt(now)
+            events += self._track_open_prompt(now, input_before, sample_before)
         if self.sitting.presence is Presence.SITTING:
             events += self._maybe_prompt(now, fullscreen)
             if self.programme.settings.checkins.headache_daily:
@@ -326,24 +328,41 @@ class Engine:
             return self.resume(now, reason="pause ended")
         return []
 
-    def _track_open_prompt(self, now: datetime) -> list[Event]:
+    def _track_open_prompt(self, now: datetime, input_before: datetime | None,
+                           sample_before: datetime | None) -> list[Event]:
+        """Measure the longest stretch without input since the prompt was shown, then close the
+        prompt as taken or missed once its answer window is over.
+
+        A stretch ends at the first input after it. A suspend has no samples and no input, so
+        it lies inside a stretch: the user was away.
+        """
         open_prompt = self._plan.open
         if open_prompt is None:
             return []
-        shown_at = open_prompt.shown.at
+        shown_at, deadline = open_prompt.shown.at, open_prompt.deadline
         last_input = self.sitting.last_input or shown_at
-        stretch_start = max(last_input, shown_at)
-        horizon = min(now, open_prompt.deadline)
-        stretch = (horizon - stretch_start).total_seconds()
-        if stretch > open_prompt.longest_away:
-            open_prompt.longest_away = stretch
-            open_prompt.away_start = stretch_start
-            open_prompt.away_end = horizon
-        if now < open_prompt.deadline:
+        start = max(input_before or shown_at, shown_at)
+        if input_before is not None and last_input > input_before:
+            # Input came back since the previous sample: the stretch ended between the two
+            # samples. Count it up to the previous sample (never more than really seen), or up
+            # to the input that woke the machine when it slept in between.
+            slept = sample_before is not None and (
+                (now - sample_before).total_seconds() > self.rules.suspend_gap_seconds)
+            end = last_input if slept else max(start, sample_before or start)
+            returned: datetime | None = last_input
+        else:
+            end, returned = now, None
+        length = (min(end, deadline) - start).total_seconds()
+        if length > open_prompt.longest_away:
+            open_prompt.longest_away = length
+            open_prompt.away_start = start
+            open_prompt.returned_at = returned
+        elif returned is not None and open_prompt.away_start == start:
+            open_prompt.returned_at = returned
+        if now < deadline:
             return []
         got_up = open_prompt.longest_away >= open_prompt.brk.duration_seconds
-        return self._close(open_prompt.deadline, Outcome.TAKEN if got_up else Outcome.MISSED,
-                           noticed=now)
+        return self._close(deadline, Outcome.TAKEN if got_up else Outcome.MISSED, noticed=now)
 
     def _close(self, at: datetime, outcome: Outcome, noticed: datetime | None = None) -> list[Event]:
         open_prompt = self._plan.open
@@ -361,11 +380,13 @@ class Engine:
         if outcome in (Outcome.DONE, Outcome.TAKEN):
             if brk.kind is BreakKind.MOVEMENT:
                 if outcome is Outcome.TAKEN and open_prompt.away_start is not None:
-                    restart = (self.sitting.last_input
+                    # They got up at the start of the stretch and sat down again at the first
+                    # input after it (if they are back): the bout splits there.
+                    restart = (open_prompt.returned_at
                                if self.sitting.presence is Presence.SITTING else None)
                     self.sitting, bout_events = end_bout(
                         self.sitting, open_prompt.away_start, noticed, "movement break",
-                        restart=restart if restart and restart > open_prompt.away_start else None)
+                        restart=restart)
                 else:
                     self.sitting, bout_events = end_bout(self.sitting, at, noticed,
                                                          "movement break")
