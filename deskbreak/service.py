@@ -53,8 +53,9 @@ from deskbreak.presenters import ConsolePresenter, DesktopPresenter, Presenter, 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-#: How long a control request waits for the engine thread before giving up.
-CONTROL_TIMEOUT_SECONDS = 5.0
+#: How long a control request waits for the engine thread: less than the client's 2 s, so a
+#: busy engine gives a clear "busy" answer instead of a client-side timeout.
+CONTROL_TIMEOUT_SECONDS = 1.5
 #: The service's own log rotates at this size, keeping this many old files.
 LOG_BYTES, LOG_BACKUPS = 1_000_000, 3
 
@@ -144,6 +145,11 @@ class Service:
 
     def start_background(self) -> None:
         """Open adapters, restore state, start the engine thread, scheduler and control server."""
+        from deskbreak.control import ControlServer
+
+        # First: the server sets a process-wide umask around bind(), before other threads exist.
+        self.control = ControlServer(self.paths.control_socket, self.handle_control)
+        self.control.start()
         self._open_adapters()
         self._engine_thread.start()
         self.call(self._open_log)
@@ -156,10 +162,6 @@ class Service:
                                seconds=self.options.poll_seconds, id="tick", coalesce=True,
                                max_instances=1, misfire_grace_time=None)
         self.scheduler.start()
-        from deskbreak.control import ControlServer
-
-        self.control = ControlServer(self.paths.control_socket, self.handle_control)
-        self.control.start()
         self.post(self.tick)
 
     def shutdown(self, reason: str = "quit") -> None:
@@ -406,6 +408,8 @@ class Service:
             return {"ok": True, "message": str(data), "data": {}}
         except DeskbreakError as error:
             return {"ok": False, "message": str(error), "data": {}}
+        except TimeoutError:
+            return {"ok": False, "message": "deskbreak is busy; try again in a moment", "data": {}}
         except Exception as error:
             log.exception("control request %r failed", command)
             return {"ok": False, "message": f"internal error: {error}", "data": {}}

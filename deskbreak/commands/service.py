@@ -64,6 +64,10 @@ def register(subparsers: Any) -> None:
     doctor = subparsers.add_parser("doctor", help="what deskbreak can use on this machine")
     doctor.set_defaults(func=cmd_doctor)
 
+    autostart = subparsers.add_parser("autostart", help="start deskbreak when you log in")
+    autostart.add_argument("action", choices=("enable", "disable", "status"))
+    autostart.set_defaults(func=cmd_autostart)
+
 
 def _send(command: str, args: dict[str, Any] | None = None) -> dict[str, Any]:
     from deskbreak.control import send
@@ -141,6 +145,20 @@ def cmd_doctor(args: argparse.Namespace) -> int:
             print(f"{'':18} programme problem: {line}")
     except DeskbreakError as error:
         print(f"{'service':18} {error}")
+    return 0
+
+
+def cmd_autostart(args: argparse.Namespace) -> int:
+    from deskbreak import autostart
+
+    if args.action == "enable":
+        where = autostart.enable(autostart.default_command())
+        print(f"deskbreak will start when you log in ({where})")
+    elif args.action == "disable":
+        removed = autostart.disable()
+        print("autostart disabled" if removed else "autostart was not enabled")
+    else:
+        print("enabled" if autostart.is_enabled() else "disabled")
     return 0
 
 
