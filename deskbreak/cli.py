@@ -54,7 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.func(args)
         return code
     except DeskbreakError as error:
-        print(f"deskbreak: {error}", file=sys.stderr)
+        print(f"deskbreak: {error}" if error.prefixed else str(error), file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         return 130

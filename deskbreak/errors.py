@@ -7,6 +7,9 @@ class DeskbreakError(Exception):
     """A problem the user can act on; `str(error)` is the whole message, no traceback needed."""
 
     exit_code = 1
+    #: The CLI prints "deskbreak: " before the message, unless the message already starts with
+    #: its own location (FILE:LINE: ...), as editors and compilers print it.
+    prefixed = True
 
 
 class UsageError(DeskbreakError):

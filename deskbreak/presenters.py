@@ -104,11 +104,13 @@ class DesktopPresenter:
 
     def __init__(self, on_answer: AnswerCallback, on_checkin: CheckinCallback,
                  notifier_override: str | None = None, windows: bool = True,
-                 window_args: tuple[str, ...] = ()) -> None:
+                 window_args: tuple[str, ...] = (), speed: float = 1.0) -> None:
         self._on_answer = on_answer
         self._on_checkin = on_checkin
         self._windows = windows
         self._window_args = window_args
+        #: `deskbreak run --speed` runs the clock faster; expiries are in real seconds.
+        self._speed = speed
         self._window: subprocess.Popen[str] | None = None
         self._window_prompt: int | None = None
         self._current_prompt: int | None = None
@@ -145,8 +147,8 @@ class DesktopPresenter:
                 actions.append(("snooze", f"Snooze {view.brk.snooze.minutes:g} min"))
             actions.append(("skip", "Skip"))
             try:
-                self.notifier.show(view.headline(), view.body(), actions,
-                                   expire_seconds=view.programme.settings.respond_within_seconds)
+                expire = view.programme.settings.respond_within_seconds / self._speed
+                self.notifier.show(view.headline(), view.body(), actions, expire_seconds=expire)
             except Exception as error:
                 log.warning("notification failed: %s", error)
         if self._windows:

@@ -54,4 +54,6 @@ def programme_text(programme: Programme, day: date) -> str:
             for caution in exercise.cautions:
                 lines += textwrap.wrap(caution, 74, initial_indent="      ! ",
                                        subsequent_indent="        ")
+    if programme.warnings:
+        lines += ["", "For the physio:", *(f"  {w}" for w in programme.warnings)]
     return "\n".join(lines) + "\n"

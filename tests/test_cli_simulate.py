@@ -135,8 +135,8 @@ def test_a_malformed_trace_gives_trace_line_message_and_fails(tmp_path: Path, tr
     assert "Traceback" not in result.stderr
     path = tmp_path / "trace.csv"
     [error] = result.stderr.splitlines()
-    # the CLI prefixes its name ("deskbreak: "); the rest is TRACE:LINE: message
-    assert error.startswith(f"deskbreak: {path}:{line}: "), error
+    # exactly TRACE:LINE: message, as editors and compilers print locations
+    assert error.startswith(f"{path}:{line}: "), error
     assert message in error
 
 
@@ -146,3 +146,10 @@ def test_a_missing_trace_fails_without_a_traceback(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "no such file" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_trace_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    trace = "\ufeffat,what\n2026-11-30T08:30:00,active\n2026-11-30T09:30:00,end\n"
+    result = simulate(tmp_path, trace)
+    assert result.returncode == 0, result.stderr
+    assert '"event":"bout_start"' in result.stdout

@@ -55,8 +55,11 @@ def cmd_check(args: argparse.Namespace) -> int:
             failed += 1
             print(error)
             continue
+        for warning in programme.warnings:
+            print(warning)
         print(f"{path}: ok: {programme.title!r}, {len(programme.breaks)} breaks, "
-              f"{len(programme.exercises)} exercises, {len(programme.phases)} phases")
+              f"{len(programme.exercises)} exercises, {len(programme.phases)} phases"
+              + (f", {len(programme.warnings)} warnings" if programme.warnings else ""))
     if failed:
         print(f"{failed} of {len(args.files)} file{'s' if len(args.files) != 1 else ''} "
               "have problems", file=sys.stderr)

@@ -223,12 +223,14 @@ def cmd_run(args: argparse.Namespace) -> int:
                 from deskbreak.adapters.tray import Tray
 
                 tray = Tray(service.tray_command)
-            except DeskbreakError as error:
-                console_reason = f"no tray icon: {error}"
-        if console_reason is None:
+                service.tray = tray
+            except (DeskbreakError, ImportError) as error:
+                # Notifications and prompt windows still work without a tray icon.
+                print(f"deskbreak: no tray icon ({error}); prompts still come as "
+                      "notifications and windows, and `deskbreak status` tells the rest.",
+                      file=sys.stderr, flush=True)
             service.presenter = DesktopPresenter(service.post_answer, service.post_checkin,
-                                                 windows=options.windows)
-            service.tray = tray
+                                                 windows=options.windows, speed=options.speed)
         else:
             service.presenter = ConsolePresenter()
             print(f"deskbreak: console mode ({console_reason}). Prompts appear here.",

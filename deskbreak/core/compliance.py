@@ -4,8 +4,10 @@ Definitions (the same for the terminal report, the exports and the physio's HTML
 
 - A *prompt* here is a snooze chain (events sharing `series`), counted once by its final outcome:
   done, taken (got up without answering), skipped, missed, or snoozed when the chain never got a
-  final answer. Each snooze answer is counted separately in `snoozes`. A chain belongs to the day
-  of its last outcome. Adherence is done / prompted.
+  final answer. Each snooze answer of the chain is counted separately in `snoozes`. A chain
+  belongs to the day of its last outcome (events in time order; ties keep log order), so a
+  chain snoozed on Monday and done on Tuesday is one done prompt on Tuesday with one snooze.
+  Adherence is done / prompted.
 - Sitting comes from ended bouts (`BoutEnded`), on the day the bout started. A bout "over 30" or
   "over 60" minutes is strictly longer than that.
 - Pain is the neck check-in (0-10); headache the daily check-in (none/mild/moderate/severe).
@@ -18,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from deskbreak.core.events import (
     HEADACHE_LEVELS,
@@ -27,7 +30,6 @@ from deskbreak.core.events import (
     Outcome,
     ProgrammeLoaded,
     PromptOutcome,
-    PromptShown,
 )
 
 #: A neck check-in at or above this flags the exercises of the break before it.
@@ -91,20 +93,20 @@ class Tally:
         """Done / prompted, or None when nothing was prompted."""
         return self.done / self.prompted if self.prompted else None
 
-    def count(self, outcome: Outcome, snoozes: int) -> None:
-        """Add one prompt that ended with `outcome` after `snoozes` snooze answers."""
-        self.prompted += 1
+    def count(self, outcome: Outcome, snoozes: int, prompts: int = 1) -> None:
+        """Add `prompts` prompts that ended with `outcome` after `snoozes` snooze answers."""
+        self.prompted += prompts
         self.snoozes += snoozes
         if outcome is Outcome.DONE:
-            self.done += 1
+            self.done += prompts
         elif outcome is Outcome.TAKEN:
-            self.taken += 1
+            self.taken += prompts
         elif outcome is Outcome.SKIPPED:
-            self.skipped += 1
+            self.skipped += prompts
         elif outcome is Outcome.SNOOZED:
-            self.snoozed += 1
+            self.snoozed += prompts
         else:
-            self.missed += 1
+            self.missed += prompts
 
 
 @dataclass
@@ -136,13 +138,16 @@ class DaySummary:
     sitting: Sitting = field(default_factory=Sitting)
     #: Every bout length that day, in seconds, in order (for charts).
     bout_seconds: list[int] = field(default_factory=list)
-    neck: list[int] = field(default_factory=list)
+    #: Neck check-ins that day: how many, their sum and the worst (highest) one.
+    neck_answers: int = 0
+    neck_total: int = 0
+    neck_worst: int | None = None
     #: The worst headache answer that day, if asked.
     headache: str | None = None
 
     @property
     def neck_mean(self) -> float | None:
-        return sum(self.neck) / len(self.neck) if self.neck else None
+        return self.neck_total / self.neck_answers if self.neck_answers else None
 
 
 @dataclass(frozen=True)
@@ -202,7 +207,8 @@ class Report:
     sitting: Sitting
     exercises: dict[str, Tally]
     breaks: dict[str, Tally]
-    pain: list[tuple[datetime, int]]
+    #: How many neck and headache answers the period has.
+    pain_answers: int
     headaches: list[tuple[date, str]]
     pain_trend: Trend
     headache_trend: Trend
@@ -217,6 +223,33 @@ class Report:
         return grouped
 
 
+#: Snooze chains counted by one key (a day, a break name, or an exercise list) and final outcome:
+#: (key, outcome, chains, snooze answers in those chains).
+ChainCount = tuple[Any, Outcome, int, int]
+
+
+@dataclass
+class Facts:
+    """What the report is computed from: the log reduced to what counts for one period.
+    `facts_from_events` builds it from events; the SQLite store builds the same in SQL."""
+
+    #: Chains whose last outcome falls in the period, counted per day, per break, per exercises.
+    chains_by_day: list[ChainCount]
+    chains_by_break: list[ChainCount]
+    chains_by_exercises: list[ChainCount]
+    #: Ended bouts that started in the period, as (start day, seconds), in log order.
+    bouts: list[tuple[date, int]]
+    #: Neck answers in the period per day: (day, answers, total, worst).
+    neck_days: list[tuple[date, int, int, int]]
+    #: Neck answers in the period after a break, that are worse than the previous answer or at
+    #: least FLAG_PAIN_AT: (at, value, previous value, exercises of the break), in log order.
+    neck_flags: list[tuple[datetime, int, int | None, tuple[str, ...]]]
+    #: Headache answers (valid levels) in the period, as (day, level), in log order.
+    headaches: list[tuple[date, str]]
+    #: ProgrammeLoaded events up to the end of the period, as (at, title, hash), in log order.
+    programmes: list[tuple[datetime, str, str]]
+
+
 @dataclass
 class _Chain:
     outcome: Outcome
@@ -227,92 +260,133 @@ class _Chain:
 
 
 def summarise(events: Iterable[Event], period: Period) -> Report:
-    """The report for `period` from `events` in time order. Events outside the period are ignored,
-    except that neck check-ins before it count as the "previous" answer for flagging."""
-    days = {day: DaySummary(day) for day in period.days}
+    """The report for `period` from the log's events in time order. Events before and after the
+    period only matter for what happened in it: the neck answer before its first one, and the
+    end of a snooze chain that started in it."""
+    return summarise_facts(facts_from_events(events, period), period)
+
+
+def facts_from_events(events: Iterable[Event], period: Period) -> Facts:
+    """Reduce the log's `events` (in time order) to the facts the report of `period` needs."""
     chains: dict[int, _Chain] = {}
-    neck: list[tuple[datetime, int]] = []
-    headaches: list[tuple[date, str]] = []
-    flags: list[Flag] = []
-    programmes: list[ProgrammeSeen] = []
-    sitting = Sitting()
+    bouts: list[tuple[date, int]] = []
+    neck_days: dict[date, list[int]] = {}
+    neck_flags: list[tuple[datetime, int, int | None, tuple[str, ...]]] = []
     previous_neck: int | None = None
+    headaches: list[tuple[date, str]] = []
+    programmes: list[tuple[datetime, str, str]] = []
     first = period.first
     last = period.last
-
     for event in events:
         if isinstance(event, PromptOutcome):
-            day = event.at.date()
-            if not first <= day <= last:
-                continue
             chain = chains.get(event.series)
-            snoozed = event.outcome is Outcome.SNOOZED
             if chain is None:
                 chain = chains[event.series] = _Chain(
-                    event.outcome, day, event.break_name, event.exercises
+                    event.outcome, event.at.date(), event.break_name, event.exercises
                 )
             else:
                 chain.outcome = event.outcome
-                chain.day = day
+                chain.day = event.at.date()
                 chain.break_name = event.break_name
                 chain.exercises = event.exercises
-            if snoozed:
+            if event.outcome is Outcome.SNOOZED:
                 chain.snoozes += 1
         elif isinstance(event, BoutEnded):
             day = event.start.date()
-            if day in days:
-                seconds = event.seconds
-                sitting.add(seconds)
-                summary = days[day]
-                summary.sitting.add(seconds)
-                summary.bout_seconds.append(seconds)
+            if first <= day <= last:
+                bouts.append((day, event.seconds))
         elif isinstance(event, CheckinAnswered):
             day = event.at.date()
-            inside = first <= day <= last
             if event.question == "neck":
-                value = _pain_value(event.value)
-                if value is None:
+                value = pain_value(event.value)
+                if value is None or day > last:
                     continue
-                if inside:
-                    neck.append((event.at, value))
-                    days[day].neck.append(value)
-                    if event.exercises:
-                        reason = _flag_reason(value, previous_neck)
-                        if reason:
-                            flags.extend(
-                                Flag(ex, event.at, value, previous_neck, reason)
-                                for ex in dict.fromkeys(event.exercises)
-                            )
-                if day <= last:
-                    previous_neck = value
-            elif event.question == "headache" and inside:
+                if day >= first:
+                    answers = neck_days.setdefault(day, [0, 0, value])
+                    answers[0] += 1
+                    answers[1] += value
+                    answers[2] = max(answers[2], value)
+                    if event.exercises and flag_reason(value, previous_neck):
+                        neck_flags.append((event.at, value, previous_neck, event.exercises))
+                previous_neck = value
+            elif event.question == "headache" and first <= day <= last:
                 level = str(event.value)
                 if level in HEADACHE_LEVELS:
                     headaches.append((day, level))
-                    current = days[day].headache
-                    if current is None or _headache_score(level) > _headache_score(current):
-                        days[day].headache = level
-        elif isinstance(event, (ProgrammeLoaded, PromptShown)):
-            title = event.title if isinstance(event, ProgrammeLoaded) else event.programme_title
-            if event.at.date() > last:
-                continue
-            if event.at.date() < first:
-                # The programme in force when the period began.
-                programmes[:] = [ProgrammeSeen(title, event.programme_hash, event.at)]
-            elif not programmes or programmes[-1].programme_hash != event.programme_hash:
-                programmes.append(ProgrammeSeen(title, event.programme_hash, event.at))
+        elif isinstance(event, ProgrammeLoaded) and event.at.date() <= last:
+            programmes.append((event.at, event.title, event.programme_hash))
 
-    total = Tally()
-    exercises: dict[str, Tally] = {}
-    breaks: dict[str, Tally] = {}
+    by_day: dict[tuple[Any, Outcome], list[int]] = {}
+    by_break: dict[tuple[Any, Outcome], list[int]] = {}
+    by_exercises: dict[tuple[Any, Outcome], list[int]] = {}
     for chain in chains.values():
-        total.count(chain.outcome, chain.snoozes)
-        days[chain.day].prompts.count(chain.outcome, chain.snoozes)
-        breaks.setdefault(chain.break_name, Tally()).count(chain.outcome, chain.snoozes)
-        for exercise in dict.fromkeys(chain.exercises):
-            exercises.setdefault(exercise, Tally()).count(chain.outcome, chain.snoozes)
+        if not first <= chain.day <= last:
+            continue
+        for counts, key in ((by_day, chain.day), (by_break, chain.break_name),
+                            (by_exercises, chain.exercises)):
+            tally = counts.setdefault((key, chain.outcome), [0, 0])
+            tally[0] += 1
+            tally[1] += chain.snoozes
+    return Facts(
+        chains_by_day=[(k, o, n, z) for (k, o), (n, z) in by_day.items()],
+        chains_by_break=[(k, o, n, z) for (k, o), (n, z) in by_break.items()],
+        chains_by_exercises=[(k, o, n, z) for (k, o), (n, z) in by_exercises.items()],
+        bouts=bouts,
+        neck_days=[(day, n, total, worst) for day, (n, total, worst) in sorted(neck_days.items())],
+        neck_flags=neck_flags,
+        headaches=headaches,
+        programmes=programmes,
+    )
 
-    headache_scores = [(day, float(_headache_score(level))) for day, level in headaches]
+
+def summarise_facts(facts: Facts, period: Period) -> Report:
+    """The report for `period` from its facts."""
+    days = {day: DaySummary(day) for day in period.days}
+    total = Tally()
+    for day, outcome, n, snoozes in facts.chains_by_day:
+        total.count(outcome, snoozes, n)
+        days[day].prompts.count(outcome, snoozes, n)
+    breaks: dict[str, Tally] = {}
+    for name, outcome, n, snoozes in facts.chains_by_break:
+        breaks.setdefault(name, Tally()).count(outcome, snoozes, n)
+    exercises: dict[str, Tally] = {}
+    for names, outcome, n, snoozes in facts.chains_by_exercises:
+        for exercise in dict.fromkeys(names):
+            exercises.setdefault(exercise, Tally()).count(outcome, snoozes, n)
+
+    sitting = Sitting()
+    for day, seconds in facts.bouts:
+        sitting.add(seconds)
+        summary = days[day]
+        summary.sitting.add(seconds)
+        summary.bout_seconds.append(seconds)
+
+    for day, answers, answers_total, worst in facts.neck_days:
+        summary = days[day]
+        summary.neck_answers = answers
+        summary.neck_total = answers_total
+        summary.neck_worst = worst
+
+    flags = [
+        Flag(exercise, at, value, previous, flag_reason(value, previous))
+        for at, value, previous, names in facts.neck_flags
+        for exercise in dict.fromkeys(names)
+    ]
+
+    for day, level in facts.headaches:
+        current = days[day].headache
+        if current is None or _headache_score(level) > _headache_score(current):
+            days[day].headache = level
+
+    programmes: list[ProgrammeSeen] = []
+    for at, title, programme_hash in facts.programmes:
+        if at.date() < period.first:
+            # The programme in force when the period began.
+            programmes[:] = [ProgrammeSeen(title, programme_hash, at)]
+        elif not programmes or programmes[-1].programme_hash != programme_hash:
+            programmes.append(ProgrammeSeen(title, programme_hash, at))
+
+    headache_scores = [(day, _headache_score(level), 1) for day, level in facts.headaches]
     return Report(
         period=period,
         days=[days[d] for d in sorted(days)],
@@ -320,30 +394,37 @@ def summarise(events: Iterable[Event], period: Period) -> Report:
         sitting=sitting,
         exercises=dict(sorted(exercises.items())),
         breaks=dict(sorted(breaks.items())),
-        pain=neck,
-        headaches=headaches,
-        pain_trend=trend([(at.date(), float(v)) for at, v in neck]),
+        pain_answers=sum(answers for _, answers, _, _ in facts.neck_days),
+        headaches=list(facts.headaches),
+        pain_trend=trend([(day, total, answers) for day, answers, total, _ in facts.neck_days]),
         headache_trend=trend(headache_scores),
         flags=flags,
         programmes=programmes,
     )
 
 
-def trend(points: list[tuple[date, float]]) -> Trend:
-    """Mean of the answers on the earlier half of the answered days vs the later half."""
-    by_day: dict[date, list[float]] = {}
-    for day, value in points:
-        by_day.setdefault(day, []).append(value)
+def trend(points: list[tuple[date, int, int]]) -> Trend:
+    """Mean answer on the earlier half of the answered days vs the later half (a middle day of
+    an odd count is left out). `points` are (day, sum of answers, number of answers)."""
+    by_day: dict[date, list[int]] = {}
+    for day, value_sum, answers in points:
+        totals = by_day.setdefault(day, [0, 0])
+        totals[0] += value_sum
+        totals[1] += answers
     ordered = sorted(by_day)
+    answers_total = sum(n for _, n in by_day.values())
     if len(ordered) < 2:
-        return Trend(None, None, len(points))
+        return Trend(None, None, answers_total)
     half = len(ordered) // 2
-    early = [v for d in ordered[:half] for v in by_day[d]]
-    late = [v for d in ordered[len(ordered) - half:] for v in by_day[d]]
-    return Trend(sum(early) / len(early), sum(late) / len(late), len(points))
+
+    def mean(days: list[date]) -> float:
+        return sum(by_day[d][0] for d in days) / sum(by_day[d][1] for d in days)
+
+    return Trend(mean(ordered[:half]), mean(ordered[len(ordered) - half:]), answers_total)
 
 
-def _pain_value(value: int | str) -> int | None:
+def pain_value(value: int | str) -> int | None:
+    """A neck answer as 0-10, or None when it is not one."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int) and 0 <= value <= 10:
@@ -351,7 +432,8 @@ def _pain_value(value: int | str) -> int | None:
     return None
 
 
-def _flag_reason(value: int, previous: int | None) -> str:
+def flag_reason(value: int, previous: int | None) -> str:
+    """Why a neck answer after a break flags its exercises; empty when it does not."""
     if previous is not None and value > previous:
         return f"neck {value}/10 after the break, up from {previous}"
     if value >= FLAG_PAIN_AT:

@@ -220,7 +220,8 @@ class Engine:
         """Record a symptom check-in answer. Raises ValueError for an impossible answer."""
         exercises: tuple[str, ...] = ()
         if question == "neck":
-            if not isinstance(value, int) or not 0 <= value <= MAX_NECK_SCORE:
+            if (not isinstance(value, int) or isinstance(value, bool)
+                    or not 0 <= value <= MAX_NECK_SCORE):
                 raise ValueError(f"neck score must be a whole number 0-{MAX_NECK_SCORE}")
             exercises = self._recent_exercises.get(prompt_id, ()) if prompt_id else ()
         elif question == "headache":

@@ -177,6 +177,8 @@ class Programme:
     phases: tuple[Phase, ...] = ()
     content_hash: str = ""
     source: str = ""
+    #: Things worth the physio's attention that do not stop the programme, one line each.
+    warnings: tuple[str, ...] = ()
     _phase_cache: dict[int, Mapping[str, Exercise]] = field(
         default_factory=dict, compare=False, repr=False
     )

@@ -82,11 +82,18 @@ class ProgrammeInvalid(DeskbreakError):
 
 
 class _Collector:
-    """Problems found so far, plus where each validated path sits in the file."""
+    """Problems (errors) and warnings found so far, plus where each validated path sits."""
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
         self.marks: dict[str, tuple[int, int]] = {}
+
+    def warn_at(self, path: str, message: str) -> None:
+        """A warning: worth the physio's attention, but the programme still works."""
+        before = len(self.problems)
+        self.add_at(path, message)
+        self.warnings.append(self.problems.pop(before))
 
     def add(self, node_or_mark: Any, path: str, message: str) -> None:
         line, column = _position(node_or_mark)
@@ -420,7 +427,11 @@ def parse_library_exercise(text: str, filename: str, exercise_id: str) -> Exerci
 
 
 def parse_programme(text: str, filename: str, library: Mapping[str, Exercise]) -> Programme:
-    """Validate and build a programme. Raises ProgrammeInvalid listing every problem."""
+    """Validate and build a programme. Raises ProgrammeInvalid listing every problem at once.
+
+    Warnings (a dose that takes longer than its break) do not stop the programme; they are
+    kept, formatted like problems, in `Programme.warnings`.
+    """
     root = compose_safely(text, filename)
     if root is None:
         raise ProgrammeInvalid(filename, [Problem(1, 1, "", "the file is empty")])
@@ -429,18 +440,19 @@ def parse_programme(text: str, filename: str, library: Mapping[str, Exercise]) -
     if data is None:
         raise ProgrammeInvalid(filename, out.problems)
     exercises = _build_exercises(data.get("exercises", {}), library, out)
-    breaks = _build_breaks(data.get("breaks", []), exercises, library, out)
+    breaks = _build_breaks(data.get("breaks", []), exercises, library, out,
+                           declared=set(data.get("exercises", {})))
     settings = _build_settings(data.get("settings", {}), out)
     phases = _build_phases(data, out)
-    if out.problems:
-        raise ProgrammeInvalid(filename, out.problems)
+    # Every check below runs even when earlier ones failed, on whatever could be built, so that
+    # `deskbreak programme check` lists every problem in one go.
     used: dict[str, Exercise] = {}
     for brk in breaks:
         for exercise_id in brk.exercise_ids:
             used[exercise_id] = exercises.get(exercise_id) or library[exercise_id]
     for phase_index, phase in enumerate(phases):
         for exercise_id in phase.overrides:
-            if exercise_id not in used:
+            if breaks and exercise_id not in used:
                 out.add_at(f"phases[{phase_index}].exercises.{exercise_id}",
                            f"{exercise_id!r} is not used by any break"
                            + _did_you_mean(exercise_id, used))
@@ -462,6 +474,7 @@ def parse_programme(text: str, filename: str, library: Mapping[str, Exercise]) -
         phases=tuple(phases),
         content_hash=content_hash(text),
         source=filename,
+        warnings=tuple(w.format(filename) for w in sorted(out.warnings)),
     )
 
 
@@ -488,58 +501,70 @@ def _build_exercises(raw: Mapping[str, Any], library: Mapping[str, Exercise],
         elif "duration" not in entry and "reps" not in entry:
             out.add_at(path, "needs a dose: reps (with hold or per_rep) or a duration")
         else:
+            # An exercise of the physio's own fits whichever break they put it in, unless
+            # they say otherwise; library exercises state what they suit.
+            fields.setdefault("suits", (BreakKind.MICRO, BreakKind.MOVEMENT))
             exercises[exercise_id] = Exercise(id=exercise_id, **fields)
     return exercises
 
 
 def _build_breaks(raw: list[dict[str, Any]], exercises: Mapping[str, Exercise],
-                  library: Mapping[str, Exercise], out: _Collector) -> list[Break]:
+                  library: Mapping[str, Exercise], out: _Collector,
+                  declared: set[str]) -> list[Break]:
+    """Breaks from validated entries. `declared` are the programme's own exercise ids, built
+    or not: one whose definition was refused is not reported again where a break uses it."""
     breaks: list[Break] = []
     names: set[str] = set()
     for index, entry in enumerate(raw):
         path = f"breaks[{index}]"
-        if not {"name", "kind", "every", "duration", "exercises"} <= entry.keys():
-            continue  # missing keys were already reported
-        kind = BreakKind(entry["kind"])
-        if entry["name"] in names:
-            out.add_at(f"{path}.name", f"another break is already called {entry['name']!r}")
-        names.add(entry["name"])
-        low, high = MICRO_DURATION_RANGE if kind is BreakKind.MICRO else MOVEMENT_DURATION_RANGE
-        if not low <= entry["duration"] <= high:
-            out.add_at(f"{path}.duration", f"a {kind.value} break lasts "
-                       f"{format_duration(low)} to {format_duration(high)}, not "
-                       f"{format_duration(entry['duration'])}")
-        if entry["duration"] >= entry["every"]:
+        kind = BreakKind(entry["kind"]) if "kind" in entry else None
+        if "name" in entry:
+            if entry["name"] in names:
+                out.add_at(f"{path}.name", f"another break is already called {entry['name']!r}")
+            names.add(entry["name"])
+        if kind is not None and "duration" in entry:
+            low, high = (MICRO_DURATION_RANGE if kind is BreakKind.MICRO
+                         else MOVEMENT_DURATION_RANGE)
+            if not low <= entry["duration"] <= high:
+                out.add_at(f"{path}.duration", f"a {kind.value} break lasts "
+                           f"{format_duration(low)} to {format_duration(high)}, not "
+                           f"{format_duration(entry['duration'])}")
+        if "duration" in entry and "every" in entry and entry["duration"] >= entry["every"]:
             out.add_at(f"{path}.duration", "the break is as long as the sitting before it")
-        ok = True
-        for item_index, exercise_id in enumerate(entry["exercises"]):
+        known = True
+        for item_index, exercise_id in enumerate(entry.get("exercises", [])):
             item_path = f"{path}.exercises[{item_index}]"
             exercise = exercises.get(exercise_id) or library.get(exercise_id)
-            if exercise is None:
-                ok = False
+            if exercise is None and exercise_id in declared:
+                known = False  # its own definition's problem is already reported
+            elif exercise is None:
+                known = False
                 out.add_at(item_path, f"unknown exercise {exercise_id!r}: define it under "
                            "exercises or use a library id"
                            + _did_you_mean(exercise_id, [*exercises, *library]))
-            elif kind not in exercise.suits:
+            elif kind is not None and kind not in exercise.suits:
                 out.add_at(item_path, f"{exercise_id!r} suits "
                            f"{' or '.join(k.value for k in exercise.suits)} breaks, not "
                            f"{kind.value}")
         per_prompt = entry.get("per_prompt")
-        if per_prompt is not None and per_prompt > len(entry["exercises"]):
+        if per_prompt is not None and "exercises" in entry and per_prompt > len(
+                entry["exercises"]):
             out.add_at(f"{path}.per_prompt", f"asks for {per_prompt} exercises per prompt but "
                        f"the break lists {len(entry['exercises'])}")
+        complete = {"name", "kind", "every", "duration", "exercises"} <= entry.keys()
+        if not (complete and known and kind is not None):
+            continue  # what is missing or wrong was reported; later checks skip this break
         snooze = entry.get("snooze", {})
-        if ok:
-            breaks.append(Break(
-                name=entry["name"],
-                kind=kind,
-                every_seconds=entry["every"],
-                duration_seconds=entry["duration"],
-                exercise_ids=tuple(entry["exercises"]),
-                snooze=Snooze(minutes=float(snooze.get("minutes", 5)),
-                              max_count=snooze.get("max", 2)),
-                per_prompt=per_prompt,
-            ))
+        breaks.append(Break(
+            name=entry["name"],
+            kind=kind,
+            every_seconds=entry["every"],
+            duration_seconds=entry["duration"],
+            exercise_ids=tuple(entry["exercises"]),
+            snooze=Snooze(minutes=float(snooze.get("minutes", 5)),
+                          max_count=snooze.get("max", 2)),
+            per_prompt=per_prompt,
+        ))
     return breaks
 
 
@@ -642,8 +667,9 @@ def _check_doses_fit(breaks: list[Break], used: Mapping[str, Exercise], phases: 
                     continue
                 needed = exercise.estimated_seconds()
                 if needed > brk.duration_seconds:
-                    out.add_at(where, f"{exercise_id!r} takes about {format_duration(needed)} "
-                               f"({exercise.dose_text()}), longer than {break_text}")
+                    out.warn_at(where, f"warning: {exercise_id!r} takes about "
+                                f"{format_duration(needed)} ({exercise.dose_text()}), longer "
+                                f"than {break_text}; the guided break will run over")
 
 
 __all__ = [

@@ -37,6 +37,8 @@ MODES = ("active", "idle", "locked", "asleep")
 class TraceInvalid(DeskbreakError):
     """A trace file is malformed; the message is `TRACE:LINE: what is wrong`."""
 
+    prefixed = False
+
 
 @dataclass(frozen=True)
 class TraceRow:
@@ -51,6 +53,7 @@ class TraceRow:
 def parse_trace(text: str, filename: str) -> list[TraceRow]:
     """Parse and check a trace. Raises TraceInvalid naming the file and line."""
     rows: list[TraceRow] = []
+    text = text.removeprefix("\ufeff")  # spreadsheets save CSV with a byte-order mark
     lines = [(n, line) for n, line in enumerate(text.splitlines(), start=1)
              if line.strip() and not line.lstrip().startswith("#")]
     if not lines:

@@ -660,7 +660,7 @@ def test_checkin_accepts_a_neck_score_and_links_the_prompt_exercises() -> None:
 
 
 @pytest.mark.parametrize(("question", "value"), [
-    ("neck", 11), ("neck", -1), ("neck", "3"), ("neck", 2.5),
+    ("neck", 11), ("neck", -1), ("neck", "3"), ("neck", 2.5), ("neck", True),
     ("headache", "terrible"), ("headache", 2), ("mood", 3),
 ])
 def test_checkin_refuses_an_impossible_answer(question: str, value: object) -> None:
