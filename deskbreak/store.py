@@ -21,18 +21,26 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import fields
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from deskbreak.core.events import (
     EVENT_TYPES,
+    HEADACHE_LEVELS,
+    BoutEnded,
+    CheckinAnswered,
     Event,
     Outcome,
+    PromptOutcome,
+    PromptShown,
     event_from_json,
     event_to_json,
 )
 from deskbreak.errors import DeskbreakError
+
+if TYPE_CHECKING:
+    from deskbreak.core.compliance import Facts, Period
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +120,16 @@ class MemoryStore:
             if _in_range(ts, since, until) and (wanted is None or event.KIND in wanted):
                 yield event
 
+    def highest_prompt_id(self) -> int:
+        """The highest prompt id stored, 0 when there is none."""
+        return max((e.prompt for _, _, e in self._rows if isinstance(e, PromptShown)), default=0)
+
+    def report_facts(self, period: Period) -> Facts:
+        """The facts for the report of `period` (see `SqliteStore.report_facts`)."""
+        from deskbreak.core.compliance import facts_from_events
+
+        return facts_from_events(self.events(), period)
+
     @property
     def pending_count(self) -> int:
         return 0
@@ -140,6 +158,87 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "UPDATE events SET day = substr(json_extract(body, '$.at'), 1, 10)",
         "CREATE INDEX events_by_time ON events (ts, id)",
         "CREATE INDEX events_by_kind_time ON events (kind, ts, id)",
+    ),
+    # v3: the fields reports aggregate, as columns, with covering indexes per event kind, and a
+    # table of snooze chains, so a year's report reads small index pages instead of decoding
+    # every event's JSON.
+    (
+        "ALTER TABLE events ADD COLUMN series INTEGER",
+        "ALTER TABLE events ADD COLUMN outcome TEXT",
+        "ALTER TABLE events ADD COLUMN break_name TEXT",
+        "ALTER TABLE events ADD COLUMN exercises TEXT",
+        "ALTER TABLE events ADD COLUMN at_text TEXT",
+        "ALTER TABLE events ADD COLUMN neck INTEGER",
+        "ALTER TABLE events ADD COLUMN headache TEXT",
+        "ALTER TABLE events ADD COLUMN start_day TEXT",
+        "ALTER TABLE events ADD COLUMN seconds INTEGER",
+        """UPDATE events SET series = json_extract(body, '$.series'),
+                             outcome = json_extract(body, '$.outcome'),
+                             break_name = json_extract(body, '$.break'),
+                             exercises = json_extract(body, '$.exercises')
+           WHERE kind = 'outcome'""",
+        """UPDATE events SET
+               at_text = json_extract(body, '$.at'),
+               exercises = json_extract(body, '$.exercises'),
+               neck = CASE WHEN json_extract(body, '$.question') = 'neck'
+                            AND json_type(body, '$.value') = 'integer'
+                            AND json_extract(body, '$.value') BETWEEN 0 AND 10
+                           THEN json_extract(body, '$.value') END,
+               headache = CASE WHEN json_extract(body, '$.question') = 'headache'
+                                AND json_type(body, '$.value') = 'text'
+                                AND json_extract(body, '$.value')
+                                    IN ('none', 'mild', 'moderate', 'severe')
+                               THEN json_extract(body, '$.value') END
+           WHERE kind = 'checkin'""",
+        """UPDATE events SET start_day = substr(json_extract(body, '$.start'), 1, 10),
+                             seconds = json_extract(body, '$.seconds')
+           WHERE kind = 'bout'""",
+        # One row per snooze chain, kept up to date by a trigger: its last outcome (by ts, id)
+        # and how many snooze answers it had. Reports count chains from here.
+        """CREATE TABLE chains (
+            series     INTEGER PRIMARY KEY,
+            ts         REAL NOT NULL,
+            id         INTEGER NOT NULL,
+            day        TEXT NOT NULL,
+            outcome    TEXT NOT NULL,
+            break_name TEXT,
+            exercises  TEXT,
+            snoozes    INTEGER NOT NULL
+        )""",
+        """INSERT INTO chains (series, ts, id, day, outcome, break_name, exercises, snoozes)
+           SELECT series, ts, id, day, outcome, break_name, exercises, snoozes FROM (
+               SELECT series, ts, id, day, outcome, break_name, exercises,
+                      sum(outcome = 'snoozed') OVER (PARTITION BY series) AS snoozes,
+                      row_number() OVER (PARTITION BY series ORDER BY ts DESC, id DESC) AS rn
+               FROM events WHERE kind = 'outcome'
+           ) WHERE rn = 1""",
+        """CREATE TRIGGER events_count_chains AFTER INSERT ON events WHEN new.kind = 'outcome'
+           BEGIN
+               INSERT INTO chains (series, ts, id, day, outcome, break_name, exercises, snoozes)
+               VALUES (new.series, new.ts, new.id, new.day, new.outcome, new.break_name,
+                       new.exercises, new.outcome = 'snoozed')
+               ON CONFLICT (series) DO UPDATE SET
+                   snoozes = chains.snoozes + excluded.snoozes,
+                   ts = iif((excluded.ts, excluded.id) > (chains.ts, chains.id),
+                            excluded.ts, chains.ts),
+                   id = iif((excluded.ts, excluded.id) > (chains.ts, chains.id),
+                            excluded.id, chains.id),
+                   day = iif((excluded.ts, excluded.id) > (chains.ts, chains.id),
+                             excluded.day, chains.day),
+                   outcome = iif((excluded.ts, excluded.id) > (chains.ts, chains.id),
+                                 excluded.outcome, chains.outcome),
+                   break_name = iif((excluded.ts, excluded.id) > (chains.ts, chains.id),
+                                    excluded.break_name, chains.break_name),
+                   exercises = iif((excluded.ts, excluded.id) > (chains.ts, chains.id),
+                                   excluded.exercises, chains.exercises);
+           END""",
+        """CREATE INDEX chains_by_day
+           ON chains (day, outcome, break_name, exercises, snoozes)""",
+        """CREATE INDEX events_checkins
+           ON events (day, ts, id, neck, headache, at_text, exercises)
+           WHERE kind = 'checkin'""",
+        """CREATE INDEX events_bouts ON events (start_day, ts, id, seconds)
+           WHERE kind = 'bout'""",
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -220,6 +319,39 @@ def encode_event(event: Event) -> str:
     return json.dumps(event_to_json(event), ensure_ascii=False, separators=(",", ":"))
 
 
+#: The columns `_row` fills, in order.
+_COLUMNS = ("ts", "kind", "body", "day", "series", "outcome", "break_name", "exercises", "at_text",
+            "neck", "headache", "start_day", "seconds")
+
+
+def _row(event: Event) -> tuple[Any, ...]:
+    """The stored row of `event`: its JSON, plus the fields reports aggregate (schema v3).
+    Keep in step with the v3 migration, which fills the same columns from the JSON."""
+    from deskbreak.core.compliance import pain_value
+
+    at_text = event.at.isoformat(timespec="seconds")
+    series = outcome = break_name = exercises = text = neck = headache = start_day = None
+    seconds = None
+    if isinstance(event, PromptOutcome):
+        series, outcome, break_name = event.series, event.outcome.value, event.break_name
+        exercises = _json_list(event.exercises)
+    elif isinstance(event, CheckinAnswered):
+        text, exercises = at_text, _json_list(event.exercises)
+        if event.question == "neck":
+            neck = pain_value(event.value)
+        elif event.question == "headache" and isinstance(event.value, str) \
+                and event.value in HEADACHE_LEVELS:
+            headache = event.value
+    elif isinstance(event, BoutEnded):
+        start_day, seconds = event.start.isoformat()[:10], event.seconds
+    return (_timestamp(event.at), event.KIND, encode_event(event), at_text[:10], series, outcome,
+            break_name, exercises, text, neck, headache, start_day, seconds)
+
+
+def _json_list(items: tuple[str, ...]) -> str:
+    return json.dumps(list(items), ensure_ascii=False, separators=(",", ":"))
+
+
 # --- SQLite --------------------------------------------------------------------------------------
 
 
@@ -250,14 +382,14 @@ class SqliteStore:
         """Write every pending event in one transaction. True when nothing is left pending."""
         if not self._pending:
             return True
-        rows = [
-            (_timestamp(e.at), e.KIND, encode_event(e), e.at.isoformat()[:10]) for e in self._pending
-        ]
+        rows = [_row(e) for e in self._pending]
         try:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
                 self._conn.executemany(
-                    "INSERT INTO events (ts, kind, body, day) VALUES (?, ?, ?, ?)", rows
+                    f"INSERT INTO events ({', '.join(_COLUMNS)}) "
+                    f"VALUES ({', '.join('?' * len(_COLUMNS))})",
+                    rows,
                 )
                 self._conn.execute("COMMIT")
             except BaseException:
@@ -330,6 +462,71 @@ class SqliteStore:
         except sqlite3.DatabaseError as error:
             raise DeskbreakError(f"cannot read the compliance log {self.path}: {error}") from None
 
+    def report_facts(self, period: Period) -> Facts:
+        """The facts for the report of `period`, reduced in SQL: the same result as
+        `facts_from_events(self.events(), period)`, without decoding every event in Python."""
+        from deskbreak.core.compliance import Facts, flag_reason
+
+        first, last = period.first.isoformat(), period.last.isoformat()
+        try:
+            by_day = self._conn.execute(_CHAINS_BY_DAY_SQL, (first, last)).fetchall()
+            by_break = self._conn.execute(_CHAINS_BY_BREAK_SQL, (first, last)).fetchall()
+            by_exercises = self._conn.execute(_CHAINS_BY_EXERCISES_SQL, (first, last)).fetchall()
+            bouts = self._conn.execute(_BOUTS_SQL, (first, last)).fetchall()
+            neck = self._conn.execute(_NECK_SQL, (first, last)).fetchall()
+            before = self._conn.execute(_NECK_BEFORE_SQL, (first,)).fetchone()
+            headaches = self._conn.execute(_HEADACHE_SQL, (first, last)).fetchall()
+            programmes = self._conn.execute(_PROGRAMMES_SQL, (last,)).fetchall()
+        except sqlite3.DatabaseError as error:
+            raise DeskbreakError(f"cannot read the compliance log {self.path}: {error}") from None
+
+        dates: dict[str, date] = {}
+
+        def to_date(text: str) -> date:
+            found = dates.get(text)
+            if found is None:
+                found = dates[text] = date.fromisoformat(text)
+            return found
+
+        # Neck answers: per day, and the ones that flag the exercises of their break.
+        neck_days: dict[str, list[int]] = {}
+        neck_flags: list[tuple[datetime, int, int | None, tuple[str, ...]]] = []
+        previous: int | None = None if before is None else int(before[0])
+        for at_text, value, exercises in neck:
+            answers = neck_days.get(at_text[:10])
+            if answers is None:
+                neck_days[at_text[:10]] = [1, value, value]
+            else:
+                answers[0] += 1
+                answers[1] += value
+                answers[2] = max(answers[2], value)
+            if exercises and exercises != "[]" and flag_reason(value, previous):
+                neck_flags.append((datetime.fromisoformat(at_text), value, previous,
+                                   tuple(json.loads(exercises))))
+            previous = value
+
+        return Facts(
+            chains_by_day=[(to_date(d), Outcome(o), n, z) for d, o, n, z in by_day],
+            chains_by_break=[(b, Outcome(o), n, z) for b, o, n, z in by_break],
+            chains_by_exercises=[(tuple(json.loads(e)), Outcome(o), n, z)
+                                 for e, o, n, z in by_exercises],
+            bouts=[(to_date(day), seconds) for day, seconds in bouts],
+            neck_days=[(to_date(day), n, total, worst)
+                       for day, (n, total, worst) in sorted(neck_days.items())],
+            neck_flags=neck_flags,
+            headaches=[(to_date(day), level) for day, level in headaches],
+            programmes=[(datetime.fromisoformat(at), title, programme_hash)
+                        for at, title, programme_hash in programmes],
+        )
+
+    def highest_prompt_id(self) -> int:
+        """The highest prompt id in the log, 0 for an empty log: the service numbers new prompts
+        after it, so ids stay unique across restarts (and snooze chains never mix)."""
+        row = self._conn.execute(
+            "SELECT max(json_extract(body, '$.prompt')) FROM events WHERE kind = 'prompt'"
+        ).fetchone()
+        return int(row[0] or 0)
+
     def count(self) -> int:
         """How many events are stored (not counting pending ones)."""
         return int(self._conn.execute("SELECT count(*) FROM events").fetchone()[0])
@@ -352,6 +549,54 @@ class SqliteStore:
 def _is_read_only(error: sqlite3.Error) -> bool:
     text = str(error)
     return "readonly" in text or "read-only" in text or "unable to open" in text
+
+
+# --- report queries (see SqliteStore.report_facts) -----------------------------------------------
+
+# The report queries name their covering index: without ANALYZE statistics SQLite would pick the
+# (kind, ts) index and read every event's row. INDEXED BY fails loudly if the index is missing.
+
+# Snooze chains whose last outcome falls in the period, counted three ways.
+_CHAINS_BY_DAY_SQL = """
+SELECT day, outcome, count(*), sum(snoozes) FROM chains INDEXED BY chains_by_day
+WHERE day BETWEEN ? AND ? GROUP BY day, outcome
+"""
+_CHAINS_BY_BREAK_SQL = """
+SELECT break_name, outcome, count(*), sum(snoozes) FROM chains INDEXED BY chains_by_day
+WHERE day BETWEEN ? AND ? GROUP BY break_name, outcome
+"""
+_CHAINS_BY_EXERCISES_SQL = """
+SELECT exercises, outcome, count(*), sum(snoozes) FROM chains INDEXED BY chains_by_day
+WHERE day BETWEEN ? AND ? GROUP BY exercises, outcome
+"""
+_BOUTS_SQL = """
+SELECT start_day, seconds FROM events INDEXED BY events_bouts
+WHERE kind = 'bout' AND start_day BETWEEN ? AND ?
+ORDER BY ts, id
+"""
+_NECK_SQL = """
+SELECT at_text, neck, exercises FROM events INDEXED BY events_checkins
+WHERE kind = 'checkin' AND day BETWEEN ? AND ? AND neck IS NOT NULL
+ORDER BY ts, id
+"""
+_NECK_BEFORE_SQL = """
+SELECT neck FROM events INDEXED BY events_checkins
+WHERE kind = 'checkin' AND day < ? AND neck IS NOT NULL
+ORDER BY ts DESC, id DESC
+LIMIT 1
+"""
+_HEADACHE_SQL = """
+SELECT day, headache FROM events INDEXED BY events_checkins
+WHERE kind = 'checkin' AND day BETWEEN ? AND ? AND headache IS NOT NULL
+ORDER BY ts, id
+"""
+_PROGRAMMES_SQL = """
+SELECT json_extract(body, '$.at'), json_extract(body, '$.title'),
+       json_extract(body, '$.programme_hash')
+FROM events
+WHERE kind = 'programme' AND day <= ?
+ORDER BY ts, id
+"""
 
 
 def _describe_write_error(error: sqlite3.Error) -> str:

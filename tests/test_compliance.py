@@ -78,8 +78,9 @@ def test_a_neck_answer_of_seven_or_more_flags_even_when_it_is_not_worse() -> Non
 
 def test_pain_and_headache_trends_compare_the_first_and_second_half(report: Report) -> None:
     monday, tuesday = report.days
-    assert monday.neck == [3, 5] and tuesday.neck == [5, 7, 8]
-    assert [v for _, v in report.pain] == [3, 5, 5, 7, 8]  # Sunday's answer is not in the period
+    assert (monday.neck_answers, monday.neck_total, monday.neck_worst) == (2, 8, 5)
+    assert (tuesday.neck_answers, tuesday.neck_total, tuesday.neck_worst) == (3, 20, 8)
+    assert report.pain_answers == 5  # Sunday's answer is not in the period
     assert report.pain_trend.first_mean == pytest.approx(4.0)
     assert report.pain_trend.second_mean == pytest.approx(20 / 3)
     assert report.pain_trend.words == "worse"
@@ -116,6 +117,17 @@ def test_a_chain_belongs_to_the_day_of_its_last_outcome() -> None:
     assert tally(tuesday.prompts) == (1, 1, 0, 0, 0, 0, 1)
 
 
+def test_a_chain_counts_its_snoozes_from_before_the_period_and_not_if_it_ends_after() -> None:
+    log = [
+        ended(at(2, 17, 59), 1, 1, Outcome.SNOOZED, ("walk",)),
+        ended(at(3, 8, 5), 2, 1, Outcome.DONE, ("walk",)),
+        ended(at(3, 17, 59), 3, 3, Outcome.SNOOZED, ("walk",)),
+        ended(at(4, 8, 5), 4, 3, Outcome.MISSED, ("walk",)),
+    ]
+    report = summarise(log, Period(date(2026, 3, 3), date(2026, 3, 3)))
+    assert tally(report.total) == (1, 1, 0, 0, 0, 0, 1)
+
+
 def test_bouts_count_on_the_day_they_started() -> None:
     log = [bout(at(2, 23, 30), 45)]
     monday, tuesday = summarise(log, SAMPLE_PERIOD).days
@@ -129,13 +141,19 @@ def test_out_of_range_and_malformed_check_ins_are_ignored() -> None:
         CheckinAnswered(at(2, 9, 2), "headache", "terrible"),
     ]
     report = summarise(log, SAMPLE_PERIOD)
-    assert report.pain == [] and report.headaches == [] and report.flags == []
+    assert report.pain_answers == 0 and report.headaches == [] and report.flags == []
 
 
 def test_trend_needs_two_answered_days() -> None:
-    assert trend([(date(2026, 3, 2), 4.0), (date(2026, 3, 2), 6.0)]).change is None
-    steady = trend([(date(2026, 3, 2), 4.0), (date(2026, 3, 3), 4.4)])
-    assert steady.words == "steady"
+    assert trend([(date(2026, 3, 2), 4, 1), (date(2026, 3, 2), 6, 1)]).change is None
+    steady = trend([(date(2026, 3, 2), 8, 2), (date(2026, 3, 3), 4, 1)])
+    assert (steady.first_mean, steady.second_mean, steady.words) == (4.0, 4.0, "steady")
+
+
+def test_trend_leaves_out_the_middle_day_of_an_odd_count() -> None:
+    rising = trend([(date(2026, 3, d), v, 1) for d, v in ((2, 2), (3, 9), (4, 4))])
+    assert (rising.first_mean, rising.second_mean, rising.answers) == (2.0, 4.0, 3)
+    assert rising.words == "worse"
 
 
 def test_a_period_cannot_end_before_it_starts() -> None:

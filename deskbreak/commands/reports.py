@@ -20,8 +20,6 @@ if TYPE_CHECKING:
     from deskbreak.store import SqliteStore
 
 TODAY_ENV = "DESKBREAK_TODAY"
-#: How far back to look for the neck check-in before the period (the "previous" answer).
-PREVIOUS_CHECKIN_LOOKBACK_DAYS = 30
 
 
 def register(subparsers: Any) -> None:
@@ -125,20 +123,12 @@ def open_for_reading(args: argparse.Namespace) -> SqliteStore:
 
 
 def build_report(store: SqliteStore, period: Period) -> tuple[Report, datetime, datetime]:
-    """The report for `period`, plus the time bounds used to read it."""
-    from deskbreak.core.compliance import REPORT_KINDS, summarise
+    """The report for `period` (reduced in SQL), plus the time bounds of its days."""
+    from deskbreak.core.compliance import summarise_facts
 
     since = _local_midnight(period.first)
     until = _local_midnight(period.last + timedelta(days=1))
-    earlier = list(store.events(since - timedelta(days=PREVIOUS_CHECKIN_LOOKBACK_DAYS), since,
-                                kinds=("checkin", "programme")))
-    events = store.events(since, until, kinds=REPORT_KINDS)
-    return summarise(_chain(earlier, events), period), since, until
-
-
-def _chain(first: list[Any], rest: Any) -> Any:
-    yield from first
-    yield from rest
+    return summarise_facts(store.report_facts(period), period), since, until
 
 
 def cmd_log(args: argparse.Namespace) -> int:

@@ -58,8 +58,8 @@ def daily_rows(report: Report) -> list[dict[str, Any]]:
         mean = d.neck_mean
         rows.append({
             "day": d.day.isoformat(), **tally_dict(d.prompts), **sitting_dict(d.sitting),
-            "neck_mean": None if mean is None else round(mean, 2), "neck_answers": len(d.neck),
-            "neck_worst": max(d.neck) if d.neck else None, "headache": d.headache,
+            "neck_mean": None if mean is None else round(mean, 2), "neck_answers": d.neck_answers,
+            "neck_worst": d.neck_worst, "headache": d.headache,
         })
     return rows
 

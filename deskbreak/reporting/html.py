@@ -23,6 +23,8 @@ from deskbreak.reporting.text import day_text, minutes, percent, plural
 
 #: Periods up to this many days show every bout as a dot; longer ones the daily longest and mean.
 BOUT_DOTS_UP_TO_DAYS = 62
+#: Periods up to this many days draw one bar per day; longer ones filled step bands.
+BARS_UP_TO_DAYS = 62
 #: Periods up to this many days get one labelled tick per day.
 DAY_TICKS_UP_TO_DAYS = 16
 #: Periods up to this many days get a day-by-day table.
@@ -166,7 +168,7 @@ def _daily_table(days: list[DaySummary]) -> str:
     rows = []
     for d in days:
         t, s = d.prompts, d.sitting
-        neck = f"{d.neck_mean:.1f} (worst {max(d.neck)})" if d.neck else "-"
+        neck = f"{d.neck_mean:.1f} (worst {d.neck_worst})" if d.neck_answers else "-"
         rows.append(
             f"<tr><td>{day_text(d.day)}</td><td>{t.done} / {t.prompted}</td>"
             f"<td>{percent(t.adherence)}</td><td>{t.taken}</td><td>{t.skipped}</td>"
@@ -236,11 +238,15 @@ def _adherence_chart(days: list[DaySummary]) -> Any:
     axes = figure.add_subplot()
     x = _x_dates(days)
     bottom = [0] * len(days)
-    width = 0.8 if len(days) <= 120 else 1.0
     for name, colour in OUTCOME_COLOURS.items():
         heights = [getattr(d.prompts, name) for d in days]
-        axes.bar(x, heights, bottom=bottom, color=colour, label=name, width=width, linewidth=0)
-        bottom = [b + h for b, h in zip(bottom, heights)]
+        top = [b + h for b, h in zip(bottom, heights)]
+        if len(days) <= BARS_UP_TO_DAYS:
+            axes.bar(x, heights, bottom=bottom, color=colour, label=name, width=0.8, linewidth=0)
+        else:
+            # One filled step band per outcome: a year of bars would be thousands of shapes.
+            axes.fill_between(x, bottom, top, step="mid", color=colour, label=name, linewidth=0)
+        bottom = top
     axes.set_ylabel("prompts")
     from matplotlib.ticker import MaxNLocator
 
@@ -299,7 +305,7 @@ def _symptom_chart(report: Report) -> Any:
     x = _x_dates(days)
     axes.plot(x, [d.neck_mean for d in days], color="#6a1b9a", marker="o", markersize=3,
               linewidth=1.2, label="neck pain, daily mean (0-10)")
-    worst = [max(d.neck) if d.neck else None for d in days]
+    worst = [d.neck_worst for d in days]
     axes.plot(x, worst, color="#6a1b9a", linestyle="none", marker="^", markersize=3, alpha=0.5,
               label="neck pain, worst")
     axes.set_ylim(0, 10.5)
@@ -308,15 +314,18 @@ def _symptom_chart(report: Report) -> Any:
     # "none" gets a sliver of a bar, so an answered day is visible.
     scores = [max(0.08, HEADACHE_LEVELS.index(d.headache)) if d.headache else 0.0 for d in days]
     asked = [d.headache is not None for d in days]
-    headache.bar([d for d, a in zip(x, asked) if a], [s for s, a in zip(scores, asked) if a],
-                 color="#00838f", alpha=0.35, width=0.8 if len(days) <= 120 else 1.0,
-                 label="headache")
+    if len(days) <= BARS_UP_TO_DAYS:
+        headache.bar([d for d, a in zip(x, asked) if a], [s for s, a in zip(scores, asked) if a],
+                     color="#00838f", alpha=0.35, width=0.8, label="headache")
+    else:
+        headache.fill_between(x, 0, scores, step="mid", color="#00838f", alpha=0.35, linewidth=0,
+                              label="headache")
     headache.set_ylim(0, 6)
     headache.set_yticks(range(len(HEADACHE_LEVELS)), HEADACHE_LEVELS)
     headache.set_ylabel("headache")
     headache.spines[["top"]].set_visible(False)
     _format_date_axis(axes, days)
-    if not report.pain and not report.headaches:
+    if not report.pain_answers and not report.headaches:
         axes.text(0.5, 0.5, "no check-ins answered in this period", transform=axes.transAxes,
                   ha="center", va="center", color="#555555")
     handles, labels = axes.get_legend_handles_labels()

@@ -135,13 +135,14 @@ def report_lines(report: Report) -> Iterator[str]:
     yield ""
 
     yield "Symptoms"
-    yield "  " + _trend_line("neck pain (0-10)", report.pain_trend, len(report.pain))
+    yield "  " + _trend_line("neck pain (0-10)", report.pain_trend, report.pain_answers)
     yield "  " + _trend_line("headache (0 none - 3 severe)", report.headache_trend,
                              len(report.headaches))
-    with_symptoms = [d for d in report.days if d.neck or d.headache]
+    with_symptoms = [d for d in report.days if d.neck_answers or d.headache]
     if with_symptoms and daily:
         for d in with_symptoms:
-            neck = f"neck {d.neck_mean:.1f} ({len(d.neck)}x, worst {max(d.neck)})" if d.neck else "neck -"
+            neck = (f"neck {d.neck_mean:.1f} ({d.neck_answers}x, worst {d.neck_worst})"
+                    if d.neck_answers else "neck -")
             yield f"  {day_text(d.day)[:10]}  {neck}; headache {d.headache or '-'}"
     yield ""
 
