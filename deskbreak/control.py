@@ -452,9 +452,11 @@ class ControlServer:
         connections: dict[int, _Connection] = {}
         try:
             while not self._stopping.is_set():
-                now = time.monotonic()
-                wait = min([c.deadline for c in connections.values()], default=now + 1.0) - now
-                for key, mask in selector.select(max(0.0, min(wait, 1.0))):
+                # Idle, the thread sleeps until a client or the waker (stop) arrives: no
+                # periodic wake-ups. With clients, it wakes for the earliest deadline.
+                deadline = min((c.deadline for c in connections.values()), default=None)
+                wait = None if deadline is None else max(0.0, deadline - time.monotonic())
+                for key, mask in selector.select(wait):
                     if key.data == "listener":
                         self._accept(listener, selector, connections)
                     elif key.data == "waker":

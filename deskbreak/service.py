@@ -155,9 +155,12 @@ class Service:
         self.call(self._open_log)
         self.call(self._restore_state)
         self.call(self._record_start)
+        from apscheduler.executors.debug import DebugExecutor
         from apscheduler.schedulers.background import BackgroundScheduler
 
-        self.scheduler = BackgroundScheduler(daemon=True)
+        # The job only posts to the engine queue, so it runs in the scheduler's own thread: a
+        # thread pool would add one more thread waking up on every tick.
+        self.scheduler = BackgroundScheduler(daemon=True, executors={"default": DebugExecutor()})
         self.scheduler.add_job(lambda: self.post(self.tick), "interval",
                                seconds=self.options.poll_seconds, id="tick", coalesce=True,
                                max_instances=1, misfire_grace_time=None)
@@ -244,7 +247,11 @@ class Service:
     def tick(self) -> None:
         """One poll: sample the OS, advance the engine, act on what happened. Engine thread."""
         now = self.clock.now()
-        sample = Sample(now, self._idle_seconds(), locked=self._locked())
+        idle = self._idle_seconds()
+        # Input within the last poll means someone is at an unlocked screen: skip the bus round
+        # trip. A lock is seen on the first tick after input stops.
+        locked = self._locked() if idle >= self.options.poll_seconds * self.options.speed else False
+        sample = Sample(now, idle, locked=locked)
         fullscreen = False
         if self.fullscreen is not None and self.engine.prompt_may_be_due(now):
             fullscreen = bool(self.fullscreen())

@@ -288,5 +288,6 @@ def console_loop(service: Any) -> None:
         # stdin closed (started without a terminal): keep running until stopped.
 
     threading.Thread(target=reader, name="console-input", daemon=True).start()
-    while not stopped.wait(1.0):
-        pass
+    # No timeout: the process should not wake up while nothing happens. A signal handler
+    # still runs (lock waits are interruptible), and it ends the service, which sets this.
+    stopped.wait()
