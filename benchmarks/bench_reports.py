@@ -205,6 +205,15 @@ def write_docs(rows: list[tuple[str, float, float, float, float | None, str]], c
         (f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, "
          f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
          f"{platform.system()} {platform.release()}; measured {date.today().isoformat()}."),
+        ("The generated programme is denser than a real one (a micro break every 3 minutes of "
+         "sitting, a neck check-in after most) so that one year reaches 100,000 events; a real "
+         "year logs about a quarter of that."),
+        ("How the targets are met: the log keeps the fields reports count in columns with "
+         "covering indexes, and a table of snooze chains kept by a trigger (schema v3), so a "
+         "report reads aggregates instead of decoding every event; matplotlib is imported only "
+         "by the HTML export, and long periods are drawn as filled step bands instead of "
+         "thousands of bars. Before that, `report --days 365` took 0.8 s and the HTML export "
+         "5.7 s."),
         "",
         "| command | median | min | max | target | |",
         "|---|---|---|---|---|---|",

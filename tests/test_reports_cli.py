@@ -83,7 +83,7 @@ def test_log_prints_one_readable_line_per_event(recorded: Path) -> None:
     lines = ok("log").splitlines()
     assert len(lines) == len(sample_log())
     assert lines[0].startswith("2026-03-01 16:00:00  checkin")
-    assert "2026-03-02 09:37:00  outcome       #2 (series #1) neck: DONE - chin-tuck, neck-rotation" in lines
+    assert "2026-03-02 09:37:00  outcome         #2 (series #1) neck: DONE - chin-tuck, neck-rotation" in lines
     assert any("sat 1 h 15 min from 09:00:00 to 10:15:00 (away)" in line for line in lines)
     only_tuesday = ok("log", "--since", "2026-03-03", "--until", "2026-03-03").splitlines()
     assert only_tuesday and all(line.startswith("2026-03-03") for line in only_tuesday)

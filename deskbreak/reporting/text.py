@@ -50,7 +50,7 @@ def minutes(seconds: float) -> str:
 
 def event_line(event: Event) -> str:
     """One readable line: local time, kind, details."""
-    return f"{event.at.strftime('%Y-%m-%d %H:%M:%S')}  {event.KIND:<12}  {_details(event)}"
+    return f"{event.at.strftime('%Y-%m-%d %H:%M:%S')}  {event.KIND:<14}  {_details(event)}"
 
 
 def _clock(moment: datetime) -> str:
