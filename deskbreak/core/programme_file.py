@@ -7,7 +7,6 @@ listing every problem as `FILE:LINE:COL: path: message`. No I/O: the caller read
 from __future__ import annotations
 
 import difflib
-import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -127,7 +126,16 @@ def _join(path: str, key: str) -> str:
 
 def content_hash(text: str) -> str:
     """A short, stable identifier of a file's exact text (recorded with every prompt)."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    # hashlib loads OpenSSL, 3.6 MB resident in the all-day service, for one hash of a small
+    # file; CPython's built-in SHA-256 gives the same digest.
+    try:
+        from _sha2 import sha256  # CPython 3.12+
+    except ImportError:
+        try:
+            from _sha256 import sha256  # CPython 3.10, 3.11
+        except ImportError:  # another Python: the standard way
+            from hashlib import sha256
+    return str(sha256(text.encode("utf-8")).hexdigest()[:16])
 
 
 # -- safe YAML ----------------------------------------------------------------------------------

@@ -653,3 +653,12 @@ def test_the_json_schema_refuses_what_the_validator_refuses(change: Any, path: l
     errors = list(jsonschema.Draft202012Validator(json_schema()).iter_errors(data))
     assert errors
     assert [list(e.absolute_path) for e in errors] == [path]
+
+
+def test_the_content_hash_is_the_sha256_of_the_file_text() -> None:
+    import hashlib
+
+    from deskbreak.core.programme_file import content_hash
+
+    text = "title: Nacken\u00fcbungen\n"
+    assert content_hash(text) == hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
