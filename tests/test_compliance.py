@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from test_report_sample_log import SAMPLE_PERIOD, at, bout, ended, sample_log
 
-from deskbreak.core.compliance import Period, Report, Tally, summarise, trend
+from deskbreak.core.compliance import Period, Report, Tally, summarise, summarise_today, trend
 from deskbreak.core.events import CheckinAnswered, Outcome
 
 
@@ -161,3 +161,13 @@ def test_a_period_cannot_end_before_it_starts() -> None:
         Period(date(2026, 3, 3), date(2026, 3, 2))
     with pytest.raises(ValueError):
         Period.ending(date(2026, 3, 3), 0)
+
+
+def test_the_tray_summary_of_a_day_counts_chains_sitting_and_flags() -> None:
+    monday = [e for e in sample_log() if e.at.date() == date(2026, 3, 2)]
+    assert summarise_today(monday).splitlines() == [
+        "2 of 5 prompts done (40%), 1 taken by getting up, 1 skipped, 1 missed",
+        "Sitting 4 h 25 min in 4 bouts, longest 1 h 40 min, 2 over an hour",
+        "Neck worse after: chin-tuck, neck-rotation",
+    ]
+    assert summarise_today([]) == "Nothing recorded today yet."

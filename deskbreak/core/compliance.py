@@ -17,7 +17,7 @@ Definitions (the same for the terminal report, the exports and the physio's HTML
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -31,6 +31,7 @@ from deskbreak.core.events import (
     ProgrammeLoaded,
     PromptOutcome,
 )
+from deskbreak.core.units import format_duration
 
 #: A neck check-in at or above this flags the exercises of the break before it.
 FLAG_PAIN_AT = 7
@@ -443,3 +444,29 @@ def flag_reason(value: int, previous: int | None) -> str:
 
 def _headache_score(level: str) -> int:
     return HEADACHE_LEVELS.index(level)
+
+
+def summarise_today(events: Sequence[Event]) -> str:
+    """A few lines about one day for the tray's "today" message, from that day's events in time
+    order (the day is that of the latest event)."""
+    if not events:
+        return "Nothing recorded today yet."
+    day = max(event.at for event in events).date()
+    report = summarise(events, Period(day, day))
+    t = report.total
+    s = report.sitting
+    if t.prompted:
+        lines = [f"{t.done} of {t.prompted} prompts done ({round(100 * t.done / t.prompted)}%)"
+                 + "".join(f", {n} {what}" for n, what in (
+                     (t.taken, "taken by getting up"), (t.skipped, "skipped"),
+                     (t.missed, "missed"), (t.snoozed, "still snoozed")) if n)]
+    else:
+        lines = ["No prompts yet today."]
+    if s.bouts:
+        lines.append(f"Sitting {format_duration(s.seconds)} in {s.bouts} "
+                     f"bout{'s' if s.bouts != 1 else ''}, longest {format_duration(s.longest_seconds)}"
+                     + (f", {s.over_60} over an hour" if s.over_60 else ""))
+    flagged = report.flagged_exercises()
+    if flagged:
+        lines.append("Neck worse after: " + ", ".join(flagged))
+    return "\n".join(lines)
