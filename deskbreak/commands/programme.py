@@ -61,8 +61,9 @@ def cmd_check(args: argparse.Namespace) -> int:
               f"{len(programme.exercises)} exercises, {len(programme.phases)} phases"
               + (f", {len(programme.warnings)} warnings" if programme.warnings else ""))
     if failed:
-        print(f"{failed} of {len(args.files)} file{'s' if len(args.files) != 1 else ''} "
-              "have problems", file=sys.stderr)
+        total = len(args.files)
+        print(f"{failed} of {total} file{'s' if total != 1 else ''} "
+              f"{'has' if failed == 1 else 'have'} problems", file=sys.stderr)
         return 1
     return 0
 

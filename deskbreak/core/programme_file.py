@@ -320,19 +320,23 @@ def _check_map(node: yaml.Node, spec: Spec, path: str, out: _Collector) -> dict[
     if items is None:
         return None
     result: dict[str, Any] = {}
+    suggested: set[str] = set()
     for key_node, value_node in items:
         key = key_node.value
         child = spec.keys.get(key)
         if child is None:
+            close = difflib.get_close_matches(key, list(spec.keys), n=1, cutoff=0.6)
+            suggested.update(close)
             out.add(key_node, _join(path, key), f"unknown key {key!r}"
-                    + _did_you_mean(key, spec.keys))
+                    + (f" (did you mean {close[0]!r}?)" if close else ""))
             continue
         value = _check(value_node, child, _join(path, key), out)
         if value is not None:
             result[key] = value
     present = {k.value for k, _ in items}
     for name, child in spec.keys.items():
-        if child.required and name not in present:
+        # A misspelt required key is reported once, as the misspelling with its suggestion.
+        if child.required and name not in present and name not in suggested:
             out.add(node, path or name, f"missing required key {name!r}")
     return result
 
