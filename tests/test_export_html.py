@@ -97,3 +97,22 @@ def test_headless_chromium_renders_the_report_with_its_charts(html_report: Path,
     assert (0x2E, 0x7D, 0x32) in present and (0xC6, 0x28, 0x28) in present
     # The header band is there at the top.
     assert image.getpixel((60, 60)) == (0xE8, 0xEA, 0xF6)
+
+
+def test_the_patient_comes_from_the_programme_file_the_log_names(deskbreak_home: Path,
+                                                                 tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from deskbreak.core.events import ProgrammeLoaded
+
+    programme = tmp_path / "neck.yaml"
+    programme.write_text(PROGRAMME.replace("Alex Example", "Robin Logged"))
+    log = [replace(e, path=str(programme)) if isinstance(e, ProgrammeLoaded) else e
+           for e in sample_log()]
+    store = open_store()
+    store.append_many(log)
+    store.close()
+    out = tmp_path / "r.html"
+    result = run_cli("export", "--format", "html", "--out", str(out), "--today-is", "2026-03-03")
+    assert result.returncode == 0, result.stderr
+    assert "Robin Logged" in out.read_text()

@@ -175,7 +175,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         if args.format == "html":
             from deskbreak.reporting.html import Header, generated_text, render_html
 
-            patient, prescriber, programme = _programme_header()
+            patient, prescriber, programme = _programme_header(store, until)
             header = Header(patient=args.patient or patient, prescribed_by=prescriber,
                             programme=programme, generated=generated_text(datetime.now()))
             text = render_html(report, header)
@@ -194,21 +194,36 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _programme_header() -> tuple[str, str, str]:
-    """Patient, prescriber and title from the installed programme file, when there is one.
-    Read as plain YAML: a report must not fail because the programme has a problem."""
+def _programme_header(store: SqliteStore, until: datetime) -> tuple[str, str, str]:
+    """Patient, prescriber and title for the HTML header: from the file of the last programme
+    the log says was loaded, else from the installed programme. Read as plain YAML and only for
+    these three fields: a report must not fail because a programme file moved or has a problem."""
+    from deskbreak.core.events import ProgrammeLoaded
     from deskbreak.paths import user_paths
 
-    path = user_paths().installed_programme
+    candidates: list[Path] = []
+    loaded = [e for e in store.events(until=until, kinds=("programme",))
+              if isinstance(e, ProgrammeLoaded)]
+    if loaded:
+        candidates.append(Path(loaded[-1].path))
+    candidates.append(user_paths().installed_programme)
+    for path in candidates:
+        data = _read_yaml_mapping(path)
+        if data is not None:
+            patient, prescriber, title = (str(data.get(k) or "")
+                                          for k in ("patient", "prescribed_by", "title"))
+            return patient, prescriber, title
+    return "", "", ""
+
+
+def _read_yaml_mapping(path: Path) -> dict[str, Any] | None:
     import yaml
 
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, ValueError, yaml.YAMLError):
-        return "", "", ""
-    if not isinstance(data, dict):
-        return "", "", ""
-    return tuple(str(data.get(k) or "") for k in ("patient", "prescribed_by", "title"))  # type: ignore[return-value]
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def write_private(path: Path, text: str) -> None:
