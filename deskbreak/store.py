@@ -632,7 +632,13 @@ def open_store(path: Path | None = None, *, read_only: bool = False) -> SqliteSt
 
 def _open_writable(path: Path) -> SqliteStore:
     if not path.parent.is_dir():
-        raise DeskbreakError(f"cannot create the compliance log {path}: {path.parent} does not exist")
+        try:
+            # A new folder for the log is private; an existing one is left as it is.
+            path.parent.mkdir(parents=True, mode=0o700)
+        except OSError as error:
+            raise DeskbreakError(
+                f"cannot create the folder {path.parent} for the compliance log: {error.strerror}"
+            ) from None
     new = not path.exists()
     if new:
         try:

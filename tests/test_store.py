@@ -594,3 +594,12 @@ def test_the_highest_prompt_id_lets_a_restarted_service_continue_numbering(
     assert store.highest_prompt_id() == 0  # type: ignore[attr-defined]
     store.append_many(sample_log())
     assert store.highest_prompt_id() == 12  # type: ignore[attr-defined]
+
+
+def test_a_log_in_a_new_folder_gets_a_private_folder(tmp_path: Path) -> None:
+    path = tmp_path / "new" / "deeper" / "log.sqlite3"
+    store = open_store(path)
+    store.append(neck(0))
+    store.close()
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
