@@ -208,7 +208,7 @@ class Service:
     def _open_log(self) -> None:
         self.store = self._open_store()
         # Prompt ids stay unique across restarts: continue after the highest one logged.
-        self.engine.continue_prompt_ids_after(_highest_prompt_id(self.store))
+        self.engine.continue_prompt_ids_after(self.store.highest_prompt_id())
 
     def _record_start(self) -> None:
         now = self.clock.now()
@@ -620,14 +620,6 @@ def _stat(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return (info.st_mtime_ns, info.st_size)
-
-
-def _highest_prompt_id(store: Any) -> int:
-    """The highest prompt id in the log (0 for a new log)."""
-    highest = 0
-    for event in store.events(kinds=["prompt"]):
-        highest = max(highest, event.prompt)
-    return highest
 
 
 def setup_service_logging(paths: Paths, verbose: bool) -> None:
