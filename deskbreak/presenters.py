@@ -49,36 +49,15 @@ class PromptView:
         return f"You have been sitting for {sat} min. " + "; ".join(parts)
 
     def window_spec(self) -> dict[str, Any]:
-        """The JSON the prompt window process reads on stdin."""
-        return {
-            "prompt": self.prompt.prompt,
-            "break": self.brk.name,
-            "kind": self.brk.kind.value,
-            "title": self.programme.title,
-            "notes": self.programme.notes,
-            "snooze_allowed": self.snooze_allowed,
-            "snooze_minutes": self.brk.snooze.minutes,
-            "neck_checkin": self.neck_checkin,
-            "corner": "bottom-right",
-            "exercises": [_exercise_spec(e) for e in self.exercises],
-        }
+        """The JSON the prompt window process reads on stdin (see ui/prompt_protocol.py)."""
+        from deskbreak.ui.prompt_protocol import request_payload
 
-
-def _exercise_spec(exercise: Exercise) -> dict[str, Any]:
-    return {
-        "id": exercise.id,
-        "title": exercise.title,
-        "summary": exercise.summary,
-        "steps": list(exercise.steps),
-        "cautions": list(exercise.cautions),
-        "reps": exercise.reps,
-        "sets": exercise.sets,
-        "hold_seconds": exercise.hold_seconds,
-        "rest_seconds": exercise.rest_seconds,
-        "sides": list(exercise.sides),
-        "duration_seconds": exercise.duration_seconds,
-        "dose_text": exercise.dose_text(),
-    }
+        return request_payload(
+            self.prompt.prompt, self.brk, self.exercises,
+            programme_title=self.programme.title, notes=self.programme.notes,
+            snooze_allowed=self.snooze_allowed,
+            snooze_reason="" if self.snooze_allowed else "no more snoozes for this break",
+            neck_checkin=self.neck_checkin)
 
 
 class Presenter(Protocol):

@@ -229,8 +229,10 @@ def cmd_run(args: argparse.Namespace) -> int:
                 print(f"deskbreak: no tray icon ({error}); prompts still come as "
                       "notifications and windows, and `deskbreak status` tells the rest.",
                       file=sys.stderr, flush=True)
+            window_args = ("--speed", f"{options.speed:g}") if options.speed != 1.0 else ()
             service.presenter = DesktopPresenter(service.post_answer, service.post_checkin,
-                                                 windows=options.windows, speed=options.speed)
+                                                 windows=options.windows, speed=options.speed,
+                                                 window_args=window_args)
         else:
             service.presenter = ConsolePresenter()
             print(f"deskbreak: console mode ({console_reason}). Prompts appear here.",
