@@ -21,10 +21,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from _results import machine, write_section  # noqa: E402
+from _results import machine, write_section
 
-from deskbreak.core.simulation import parse_trace, simulate  # noqa: E402
-from deskbreak.library import load_programme  # noqa: E402
+from deskbreak.core.simulation import parse_trace, simulate
+from deskbreak.library import load_programme
 
 PROGRAMME = REPO / "config" / "programmes" / "desk-worker-general.yaml"
 MONDAY = date(2026, 11, 23)
@@ -55,11 +55,8 @@ def main() -> None:
     lines = ["| measurement | best | median | target |", "|---|---|---|---|"]
     for nights, label in (("asleep", "suspended at night"), ("idle", "left on, idle at night")):
         rows = parse_trace(week_trace(nights), "week.csv")
-        samples = 0
 
-        def run() -> None:
-            nonlocal samples
-            samples = 0
+        def run(rows: list = rows) -> None:
             for _ in simulate(programme, rows, poll_seconds=5.0):
                 pass
 

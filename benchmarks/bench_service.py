@@ -30,8 +30,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from _results import machine, write_section  # noqa: E402
-from desktop import DesktopSession  # noqa: E402
+from _results import machine, write_section
+from desktop import DesktopSession
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 

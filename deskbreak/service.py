@@ -45,10 +45,10 @@ from deskbreak.core.events import (
 from deskbreak.core.programme import Programme
 from deskbreak.core.programme_file import ProgrammeInvalid
 from deskbreak.core.sitting import Sample
-from deskbreak.core.units import format_duration, parse_duration
+from deskbreak.core.units import parse_duration
 from deskbreak.errors import DeskbreakError
 from deskbreak.paths import Paths, ensure_private_dir
-from deskbreak.presenters import ConsolePresenter, DesktopPresenter, Presenter, PromptView
+from deskbreak.presenters import ConsolePresenter, Presenter, PromptView
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

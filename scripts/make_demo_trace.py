@@ -18,9 +18,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from deskbreak.core.events import CheckinDue, PromptShown  # noqa: E402
-from deskbreak.core.simulation import parse_trace, simulate  # noqa: E402
-from deskbreak.library import load_programme  # noqa: E402
+from deskbreak.core.events import CheckinDue, PromptShown
+from deskbreak.core.simulation import parse_trace, simulate
+from deskbreak.library import load_programme
 
 PROGRAMME = REPO / "config" / "programmes" / "cervicogenic-headache-phase1.yaml"
 OUT = REPO / "config" / "traces" / "demo-week.csv"

@@ -194,7 +194,7 @@ class DesktopSession:
 
     # -- lifecycle -----------------------------------------------------------------------
 
-    def __enter__(self) -> DesktopSession:  # noqa: PYI034 - never subclassed
+    def __enter__(self) -> DesktopSession:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -299,7 +299,7 @@ class DesktopSession:
         """Record every session-bus message in binary form; decoded on demand with jeepney."""
         assert self.tmp is not None
         self._capture = self.tmp / "session-bus.capture"
-        out = open(self._capture, "wb")  # noqa: SIM115 - the child owns it after spawn
+        out = open(self._capture, "wb")
         try:
             self._spawn("dbus-monitor", [
                 _which("dbus-monitor"), "--address", self.env["DBUS_SESSION_BUS_ADDRESS"],

@@ -375,7 +375,7 @@ def _unprivileged(scenario: Callable[[Path], dict[str, Any]], tmp_path: Path) ->
             os.setgid(65534)
             os.setuid(65534)
             result = scenario(shared)
-        except BaseException as error:  # noqa: BLE001 - the child must never unwind into pytest
+        except BaseException as error:
             result = {"child error": repr(error)}
             code = 1
         with os.fdopen(write, "w") as out:

@@ -96,7 +96,7 @@ def choose_fullscreen_detector() -> FullscreenDetector:
         return UnknownFullscreen()
     try:
         return X11FullscreenDetector()
-    except Exception as error:  # noqa: BLE001 - any Xlib failure means "cannot tell"
+    except Exception as error:
         log.info("fullscreen detection unavailable: %s", error)
         return UnknownFullscreen()
 

@@ -57,7 +57,7 @@ def _idle() -> Probe:
 
     try:
         source = choose_idle_source()
-    except Exception as error:  # noqa: BLE001 - the report shows it
+    except Exception as error:
         return Probe("idle source", None, str(error),
                      "needs an X11 display (python-xlib), GNOME Shell, or a desktop with "
                      "org.freedesktop.ScreenSaver; DESKBREAK_IDLE_SOURCE forces one")

@@ -179,7 +179,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     from deskbreak.library import default_programme_path, load_programme, shipped_default_programme
     from deskbreak.paths import ensure_private_dir, user_paths
     from deskbreak.presenters import ConsolePresenter, DesktopPresenter
-    from deskbreak.service import RunOptions, Service, install_signal_handlers, setup_service_logging
+    from deskbreak.service import (
+        RunOptions,
+        Service,
+        install_signal_handlers,
+        setup_service_logging,
+    )
     from deskbreak.store import open_store
 
     if args.poll <= 0 or args.speed <= 0:
@@ -274,12 +279,12 @@ def console_loop(service: Any) -> None:
                     return
                 elif word[0] == "p":
                     spec = word[1:].strip() or "30m"
-                    message = service.call(lambda: service.pause(spec))
+                    message = service.call(lambda s=spec: service.pause(s))
                 elif word[0] == "r":
                     message = service.call(service.resume)
                 elif word[0] == "h":
                     level = word[1:].strip()
-                    message = service.call(lambda: service.checkin("headache", level))
+                    message = service.call(lambda lv=level: service.checkin("headache", lv))
                 elif word[0] == "b":
                     message = service.call(service.break_now)
                 else:

@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from deskbreak.core.events import (
+    HEADACHE_LEVELS,
     Answer,
     CheckinAnswered,
     CheckinDue,
     Event,
-    HEADACHE_LEVELS,
     Outcome,
     Paused,
     ProgrammeLoaded,

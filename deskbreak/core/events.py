@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Any, ClassVar, Union
+from typing import Any, ClassVar
 
 
 class Outcome(enum.Enum):
@@ -175,20 +175,20 @@ class CheckinDue:
     question: str
 
 
-Event = Union[
-    PromptShown,
-    PromptOutcome,
-    SnoozeRefused,
-    BoutStarted,
-    BoutEnded,
-    PromptDeferred,
-    Paused,
-    Resumed,
-    ProgrammeLoaded,
-    ProgrammeRejected,
-    CheckinAnswered,
-    CheckinDue,
-]
+Event = (
+    PromptShown
+    | PromptOutcome
+    | SnoozeRefused
+    | BoutStarted
+    | BoutEnded
+    | PromptDeferred
+    | Paused
+    | Resumed
+    | ProgrammeLoaded
+    | ProgrammeRejected
+    | CheckinAnswered
+    | CheckinDue
+)
 
 EVENT_TYPES: dict[str, type[Any]] = {
     cls.KIND: cls

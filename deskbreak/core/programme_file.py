@@ -129,10 +129,10 @@ def content_hash(text: str) -> str:
     # hashlib loads OpenSSL, 3.6 MB resident in the all-day service, for one hash of a small
     # file; CPython's built-in SHA-256 gives the same digest.
     try:
-        from _sha2 import sha256  # CPython 3.12+
+        from _sha2 import sha256  # type: ignore[import-not-found]  # CPython 3.12+
     except ImportError:
         try:
-            from _sha256 import sha256  # CPython 3.10, 3.11
+            from _sha256 import sha256  # type: ignore[import-not-found]  # 3.10, 3.11
         except ImportError:  # another Python: the standard way
             from hashlib import sha256
     return str(sha256(text.encode("utf-8")).hexdigest()[:16])
@@ -229,7 +229,7 @@ def _check(node: yaml.Node, spec: Spec, path: str, out: _Collector) -> Any:
         if kind == "text":
             if not raw.strip():
                 raise ValueError("must not be empty")
-            return raw.strip() if "\n" not in raw.strip() else raw.strip()
+            return raw.strip()
         if kind == "int":
             if node.tag != _INT_TAG:
                 raise ValueError(f"expected a whole number, found {raw!r}")

@@ -34,7 +34,7 @@ class FakeDBusService:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def __enter__(self) -> FakeDBusService:  # noqa: PYI034 - never subclassed
+    def __enter__(self) -> FakeDBusService:
         self.start()
         return self
 

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from desktop import DesktopSession
 
 SPEED = 30  # one real second is half a minute of sitting

@@ -113,7 +113,7 @@ class FreedesktopNotifier:
         if self._router is not None:
             try:
                 self._router.close()
-            except Exception as error:  # noqa: BLE001 - tearing down a broken router
+            except Exception as error:
                 log.debug("closing router: %s", error)
             self._router = None
         if self._conn is not None:
