@@ -201,11 +201,11 @@ class DesktopPresenter:
         if self._window is not None and self._window.poll() is None:
             self._window.terminate()
         if self.notifier is not None:
-            try:
-                self.notifier.close()
-                self.notifier.shutdown()
-            except Exception as error:  # shutting down: nothing left to tell the user
-                log.debug("notifier shutdown: %s", error)
+            for step in (self.notifier.close, self.notifier.shutdown):
+                try:
+                    step()
+                except Exception as error:  # shutting down: nothing left to tell the user
+                    log.debug("notifier %s: %s", step.__name__, error)
 
 
 class ConsolePresenter:

@@ -27,6 +27,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from time import monotonic as time_monotonic
 from typing import Any, TypeVar
 
 from deskbreak.core.clock import Clock
@@ -56,6 +57,8 @@ T = TypeVar("T")
 #: How long a control request waits for the engine thread: less than the client's 2 s, so a
 #: busy engine gives a clear "busy" answer instead of a client-side timeout.
 CONTROL_TIMEOUT_SECONDS = 1.5
+#: An engine job slower than this is logged: prompts and answers queue up behind it.
+SLOW_JOB_SECONDS = 0.5
 #: The service's own log rotates at this size, keeping this many old files.
 LOG_BYTES, LOG_BACKUPS = 1_000_000, 3
 
@@ -108,6 +111,8 @@ class Service:
         self.lock_source: Any = None
         self.fullscreen: Callable[[], bool | None] | None = None
         self.tray: Any = None
+        #: Tray views on their way to the tray (see LatestOnly); made when the tray is set.
+        self._tray_views: LatestOnly = LatestOnly(self._apply_tray_view, "tray-updater")
         self.scheduler: Any = None
         self.control: Any = None
         self._last_tray_view: Any = None
@@ -127,6 +132,7 @@ class Service:
     def _engine_loop(self) -> None:
         while True:
             job, future = self._jobs.get()
+            started = time_monotonic()
             try:
                 result = job()
             except _Stop:
@@ -138,6 +144,11 @@ class Service:
                 if future is not None:
                     future.set_exception(error)
                 continue
+            finally:
+                took = time_monotonic() - started
+                if took > SLOW_JOB_SECONDS:
+                    # Everything else waits meanwhile: a slow bus or X server shows up here.
+                    log.warning("engine job %s took %.2f s", getattr(job, "__name__", job), took)
             if future is not None:
                 future.set_result(result)
 
@@ -181,19 +192,26 @@ class Service:
             self.finished.set()
 
     def _shutdown(self, reason: str) -> None:
+        log.info("stopping (%s)", reason)
+        steps: list[tuple[str, Callable[[], Any]]] = []
         if self.scheduler is not None:
-            self.scheduler.shutdown(wait=False)
+            steps.append(("scheduler", lambda: self.scheduler.shutdown(wait=False)))
         if self.control is not None:
-            self.control.stop()
+            steps.append(("control channel", self.control.stop))
         if self._engine_thread.is_alive():
-            try:
-                self.call(lambda: self._finish(reason), timeout=10)
-                self.call(self._raise_stop, timeout=10)
-            except Exception:
-                log.exception("could not stop the engine cleanly")
-        self.presenter.close()
+            steps.append(("log", lambda: self.call(lambda: self._finish(reason), timeout=10)))
+            steps.append(("engine", lambda: self.call(self._raise_stop, timeout=10)))
+        steps.append(("prompts", self.presenter.close))
         if self.tray is not None:
-            self.tray.stop()
+            steps.append(("tray", self.tray.stop))
+        for name, step in steps:
+            # Each step on its own: one failing must not leave the rest (or the tray's loop on
+            # the main thread) running.
+            try:
+                step()
+            except Exception:
+                log.exception("stopping the %s failed", name)
+        log.info("stopped")
 
     @staticmethod
     def _raise_stop() -> None:
@@ -549,6 +567,11 @@ class Service:
 
     # -- tray -------------------------------------------------------------------------------
 
+    def _apply_tray_view(self, view: Any) -> None:
+        """On the tray-updater thread: the GUI may take its time here."""
+        if self.tray is not None:
+            self.tray.update(view)
+
     def _refresh_tray(self, now: datetime) -> None:
         if self.tray is None:
             return
@@ -562,7 +585,39 @@ class Service:
                         away=status.presence.value != "sitting")
         if view != self._last_tray_view:
             self._last_tray_view = view
-            self.tray.update(view)
+            self._tray_views.put(view)
+
+
+class LatestOnly:
+    """Hands the newest value to one consumer thread; the producer never waits.
+
+    The engine thread puts tray views here; a separate thread applies them to the tray. A slow
+    or stuck GUI toolkit then delays only the icon, never prompts, answers or the log, and views
+    that arrive while one is being applied collapse into the newest.
+    """
+
+    def __init__(self, consume: Callable[[Any], None], name: str) -> None:
+        self._consume = consume
+        self._value: Any = None
+        self._has_value = False
+        self._condition = threading.Condition()
+        threading.Thread(target=self._run, name=name, daemon=True).start()
+
+    def put(self, value: Any) -> None:
+        with self._condition:
+            self._value, self._has_value = value, True
+            self._condition.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._condition:
+                while not self._has_value:
+                    self._condition.wait()
+                value, self._has_value = self._value, False
+            try:
+                self._consume(value)
+            except Exception:
+                log.exception("%s failed", threading.current_thread().name)
 
 
 def status_line(presence: str, sitting_seconds: float, paused: bool, paused_until: datetime | None,

@@ -100,17 +100,33 @@ class RunningService:
             if result:
                 return result
             time.sleep(0.1)
-        raise AssertionError(f"timed out waiting for {what}; log: {self.kinds()}")
+        raise AssertionError(f"timed out waiting for {what}; events: {self.kinds()}\n"
+                             f"service log:\n{self.service_log()}")
+
+    def service_log(self) -> str:
+        path = self.home / "state" / "deskbreak.log"
+        lines = path.read_text().splitlines() if path.exists() else ["(no log)"]
+        return "\n".join(lines[-60:])
 
     def output(self) -> str:
-        if self.process.poll() is None:
-            return "(still running)"
-        out, err = self.process.communicate(timeout=5)
-        return out + err
+        """What the service printed (to a file: a pipe nobody reads could fill and block it)."""
+        path = self.home.parent / f"{self.home.name}-output.txt"
+        return path.read_text() if path.exists() else "(no output)"
 
     def prompt_notifications(self) -> list[Any]:
         return [n for n in self.desktop.notifications()
                 if n.app_name == "deskbreak" and n.summary.startswith("Time for")]
+
+
+def start_service(desktop: DesktopSession, home: Path, programme: Path,
+                  *extra: str) -> subprocess.Popen[str]:
+    """`deskbreak -v run` on the test desktop, its output appended to a file beside `home`."""
+    output = open(home.parent / f"{home.name}-output.txt", "a")  # closed when the service exits
+    return subprocess.Popen(
+        [sys.executable, "-m", "deskbreak", "-v", "run", "--programme", str(programme),
+         "--speed", str(SPEED), "--poll", str(POLL), "--no-windows", *extra],
+        stdout=output, stderr=subprocess.STDOUT, text=True,
+        env=desktop.full_env({"DESKBREAK_HOME": str(home)}))
 
 
 @pytest.fixture
@@ -119,16 +135,13 @@ def service(desktop: DesktopSession, deskbreak_home: Path, tmp_path: Path
     programme = tmp_path / "programme.yaml"
     programme.write_text(PROGRAMME.format(title="E2E short programme"))
     desktop.clear_notifications()
-    env = desktop.full_env({"DESKBREAK_HOME": str(deskbreak_home)})
-    process = subprocess.Popen(
-        [sys.executable, "-m", "deskbreak", "run", "--programme", str(programme), "--speed",
-         str(SPEED), "--poll", str(POLL), "--no-windows"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    running = RunningService(desktop, deskbreak_home, programme, process)
+    running = RunningService(desktop, deskbreak_home, programme, start_service(
+        desktop, deskbreak_home, programme))
     running.wait_for(lambda: running.cli("status").returncode == 0, 15, "the control socket")
     try:
         yield running
     finally:
+        process = running.process  # a test may have restarted the service
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
             try:
@@ -213,12 +226,7 @@ def test_pause_survives_a_restart(service: RunningService, desktop: DesktopSessi
     assert service.cli("quit").returncode == 0
     service.process.wait(timeout=15)
     assert service.process.returncode == 0, service.output()
-    env = desktop.full_env({"DESKBREAK_HOME": str(service.home)})
-    again = subprocess.Popen(
-        [sys.executable, "-m", "deskbreak", "run", "--programme", str(service.programme),
-         "--speed", str(SPEED), "--poll", str(POLL), "--no-windows"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    service.process = again
+    service.process = start_service(desktop, service.home, service.programme)
     status = service.wait_for(lambda: (r := service.cli("status")).returncode == 0 and r, 15,
                               "the restarted service")
     assert status.stdout.startswith("Paused"), status.stdout
@@ -262,7 +270,10 @@ def test_quit_records_the_bout_in_progress_and_exits_cleanly(
     typist.start()
     time.sleep(3)
     assert service.cli("quit").returncode == 0
-    service.process.wait(timeout=15)
+    try:
+        service.process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        raise AssertionError(f"still running 15 s after quit:\n{service.service_log()}") from None
     assert service.process.returncode == 0
     bouts = [e for e in service.events() if e.KIND == "bout"]
     assert bouts and bouts[-1].reason == "service quit"
