@@ -351,6 +351,13 @@ def _clickable_xorg_icon(module: Any) -> type:
             except Exception:
                 log.exception("tray click handler failed")
 
+        def _run(self) -> None:
+            # Upstream releases the setup thread before recording which thread runs the loop,
+            # so an early update from setup could run on the wrong thread. Record it first.
+            self._thread = threading.current_thread()
+            self._mark_ready()
+            self._mainloop()
+
         def _rewrite_implementation(self, *methods: Callable[[], None]) -> None:
             # Upstream wakes the X loop by sending a message over the loop's own connection
             # from the calling thread; python-xlib 0.33 then deadlocks now and again (the

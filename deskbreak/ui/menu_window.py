@@ -32,8 +32,9 @@ log = logging.getLogger(__name__)
 TITLE = "deskbreak: menu"
 #: Close on our own if the user walks away from an open menu.
 DISMISS_AFTER_MS = 30_000
-#: Wait this long after mapping before grabbing: the click that opened us must be released.
-GRAB_DELAY_MS = 100
+#: The grab fails while the click that opened us is still held: retry this often, this often.
+GRAB_RETRY_MS = 50
+GRAB_ATTEMPTS = 20
 HIGHLIGHT = "#cfe3ff"
 
 
@@ -109,23 +110,28 @@ def run(request: dict[str, Any]) -> str | None:
     root.geometry(f"+{x}+{y}")
     root.deiconify()
     root.lift()
-    root.after(GRAB_DELAY_MS, lambda: _grab(root))
+    root.bind("<Map>", lambda _e: _grab(root, GRAB_ATTEMPTS), add="+")
     root.after(DISMISS_AFTER_MS, root.destroy)
     root.mainloop()
     return chosen[0] if chosen else None
 
 
-def _grab(root: tk.Tk) -> None:
+def _grab(root: tk.Tk, attempts: int) -> None:
     """Take the pointer and keyboard, as menus do, so a click elsewhere or Escape closes it."""
     import tkinter as tk
 
+    if root.grab_current() is not None:
+        return
     try:
         root.grab_set_global()
         root.focus_force()
     except tk.TclError:
-        # Someone else holds a grab (e.g. the click that opened us is still held): the menu
-        # still works by clicking an item; it then closes itself after DISMISS_AFTER_MS.
-        log.warning("could not grab the pointer; click an item or wait to close the menu")
+        # Someone else holds a grab (e.g. the click that opened us is still held down).
+        if attempts > 1:
+            root.after(GRAB_RETRY_MS, lambda: _grab(root, attempts - 1))
+        else:
+            # The menu still works by clicking an item, and closes after DISMISS_AFTER_MS.
+            log.warning("could not grab the pointer; click an item or wait to close the menu")
 
 
 def _place(x: int, y: int, width: int, height: int, screen_w: int,

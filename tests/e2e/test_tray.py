@@ -1,0 +1,180 @@
+"""The tray icon in a real XEmbed tray (trayer): it docks, its menu opens, a choice arrives.
+
+xorg backend: the plain-pip pystray backend, made clickable by deskbreak (our own menu window).
+gi backend: pystray's appindicator/gtk backend, run with Debian's python3.11 from a venv made
+with --system-site-packages (the only interpreter here that can import `gi`).
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+APP = Path(__file__).with_name("tray_app.py")
+DEBIAN_PYTHON = "/usr/bin/python3.11"
+TOOLTIP = "^Sitting 42 min, neck mobility in 8 min$"
+
+
+class TrayProcess:
+    """The tray app with its stdout read line by line on a thread."""
+
+    def __init__(self, desktop: Any, python: str, backend: str | None) -> None:
+        self.desktop = desktop
+        argv = [python, str(APP)] + ([backend] if backend else [])
+        # The app imports deskbreak from this checkout (spawn passes os.environ on).
+        os.environ["PYTHONPATH"] = str(REPO)
+        try:
+            self.proc = desktop.spawn(argv, name="tray_app", stdout=subprocess.PIPE,
+                                      stderr=subprocess.PIPE, text=True, cwd=REPO)
+        finally:
+            del os.environ["PYTHONPATH"]
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.proc.stdout:
+            self.lines.put(line.strip())
+
+    def expect(self, prefix: str, timeout: float = 10) -> str:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                line = self.lines.get(timeout=max(0.01, deadline - time.monotonic()))
+            except queue.Empty:
+                err = "" if self.proc.poll() is None else self.proc.stderr.read()
+                raise AssertionError(f"tray app never printed {prefix!r}; stderr: {err}") \
+                    from None
+            if line.startswith(prefix):
+                return line
+
+    def stop(self) -> None:
+        self.desktop.stop_process(self.proc)
+
+
+def icon_window(desktop: Any) -> int:
+    """The icon's window, docked in trayer: named after the tooltip, inside the panel."""
+    window = desktop.wait_for_window(TOOLTIP, timeout=10)
+    panel = desktop.wait_for_window("^panel$", by="classname")
+    tree = desktop.run(["xwininfo", "-tree", "-id", str(panel)]).stdout
+    assert hex(window) in tree, f"icon window {hex(window)} is not inside trayer:\n{tree}"
+    return window
+
+
+def test_xorg_icon_docks_and_its_click_opens_our_menu_which_sends_pause(desktop: Any) -> None:
+    app = TrayProcess(desktop, sys.executable, "xorg")
+    try:
+        assert app.expect("READY") == "READY xorg"
+        icon = icon_window(desktop)
+        desktop.xdotool("mousemove", "--window", str(icon), "10", "10", "click", "1")
+        menu = desktop.wait_for_window("^deskbreak: menu$")
+        shot = Path("/tmp/deskbreak-ui-screenshots")
+        shot.mkdir(exist_ok=True)
+        desktop.run(["import", "-window", str(menu), str(shot / "tray-menu-xorg.png")],
+                    timeout=20)
+        # Items are ~27 px high: status, separator, 3 items, separator, then Pause 30 min.
+        desktop.xdotool("mousemove", "--window", str(menu), "60", "145", "click", "1")
+        assert app.expect("COMMAND") == "COMMAND pause 30m"
+        # A click outside an open menu closes it without a command.
+        desktop.xdotool("mousemove", "--window", str(icon), "10", "10", "click", "3")
+        desktop.wait_for_window("^deskbreak: menu$")
+        time.sleep(0.3)  # the menu grabs the pointer as it maps; let that happen first
+        desktop.xdotool("mousemove", "400", "500", "click", "1")
+        deadline = time.monotonic() + 5
+        while desktop.run(["xdotool", "search", "--onlyvisible", "--name",
+                           "^deskbreak: menu$"], check=False).stdout.strip():
+            assert time.monotonic() < deadline, "the menu did not close on an outside click"
+            time.sleep(0.05)
+        assert app.lines.empty()
+    finally:
+        app.stop()
+
+
+@pytest.fixture(scope="session")
+def gi_python(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Debian's python3.11 in a venv that sees python3-gi, with deskbreak and pystray."""
+    if not os.path.exists(DEBIAN_PYTHON):
+        pytest.fail(f"{DEBIAN_PYTHON} is missing: apt-get install python3 python3-gi "
+                    "gir1.2-ayatanaappindicator3-0.1", pytrace=False)
+    venv = tmp_path_factory.mktemp("gi-venv") / "venv"
+    steps = [
+        [DEBIAN_PYTHON, "-m", "venv", "--system-site-packages", str(venv)],
+        [str(venv / "bin/pip"), "install", "-q", "--no-deps", "-e", str(REPO)],
+        [str(venv / "bin/pip"), "install", "-q", "pystray", "pillow", "python-xlib"],
+        # pystray itself needs a display to import: only check that it is there.
+        [str(venv / "bin/python"), "-c",
+         "import gi, PIL, Xlib, importlib.util; assert importlib.util.find_spec('pystray')"],
+    ]
+    for step in steps:
+        result = subprocess.run(step, capture_output=True, text=True, timeout=300,
+                                env={**os.environ, "DISPLAY": ""})
+        if result.returncode != 0:
+            pytest.fail(f"could not build the gi venv: {' '.join(step)} failed:\n"
+                        f"{result.stdout}\n{result.stderr}", pytrace=False)
+    return str(venv / "bin/python")
+
+
+def find_popup_menu(desktop: Any, pid: int, timeout: float = 5) -> int:
+    """The GTK popup menu: a visible window of the app wider than 20 px, not the icon."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = desktop.run(["xdotool", "search", "--onlyvisible", "--pid", str(pid)],
+                            check=False).stdout.split()
+        for window in found:
+            geometry = desktop.xdotool("getwindowgeometry", "--shell", window)
+            values = dict(line.split("=") for line in geometry.split())
+            if int(values["WIDTH"]) > 100 and int(values["HEIGHT"]) > 100:
+                return int(window)
+        if time.monotonic() > deadline:
+            raise AssertionError("no popup menu appeared")
+        time.sleep(0.05)
+
+
+def test_gi_backend_icon_docks_and_its_menu_sends_pause(desktop: Any, gi_python: str) -> None:
+    app = TrayProcess(desktop, gi_python, None)
+    try:
+        backend = app.expect("READY").split()[1]
+        assert backend in ("appindicator", "gtk")
+        icon = icon_window(desktop)
+        menu = None
+        for _attempt in range(3):  # the first right-click can beat the embedding
+            desktop.xdotool("mousemove", "--window", str(icon), "12", "12", "click", "3")
+            try:
+                menu = find_popup_menu(desktop, app.proc.pid, timeout=2)
+                break
+            except AssertionError:
+                continue
+        assert menu is not None, "right-clicking the icon never opened a menu"
+        time.sleep(0.2)  # let GTK finish laying the menu out
+        # GTK menu rows are ~25 px: status, sep, 3 items, sep, Pause 30 min at about y=118.
+        desktop.xdotool("mousemove", "--window", str(menu), "60", "118", "click", "1")
+        assert app.expect("COMMAND") == "COMMAND pause 30m"
+    finally:
+        app.stop()
+
+
+def test_quit_from_the_menu_reaches_the_app_which_stops_the_tray(desktop: Any) -> None:
+    app = TrayProcess(desktop, sys.executable, "xorg")
+    try:
+        app.expect("READY")
+        icon = icon_window(desktop)
+        desktop.xdotool("mousemove", "--window", str(icon), "10", "10", "click", "1")
+        menu = desktop.wait_for_window("^deskbreak: menu$")
+        desktop.xdotool("windowactivate", "--sync", str(menu), "key", "End")  # harmless
+        geometry = desktop.xdotool("getwindowgeometry", "--shell", str(menu))
+        height = int(dict(line.split("=") for line in geometry.split())["HEIGHT"])
+        desktop.xdotool("mousemove", "--window", str(menu), "40", str(height - 12), "click",
+                        "1")
+        assert app.expect("COMMAND") == "COMMAND quit"
+        assert app.expect("STOPPED") == "STOPPED"
+        assert app.proc.wait(timeout=10) == 0
+    finally:
+        app.stop()
