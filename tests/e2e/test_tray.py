@@ -168,7 +168,6 @@ def test_quit_from_the_menu_reaches_the_app_which_stops_the_tray(desktop: Any) -
         icon = icon_window(desktop)
         desktop.xdotool("mousemove", "--window", str(icon), "10", "10", "click", "1")
         menu = desktop.wait_for_window("^deskbreak: menu$")
-        desktop.xdotool("windowactivate", "--sync", str(menu), "key", "End")  # harmless
         geometry = desktop.xdotool("getwindowgeometry", "--shell", str(menu))
         height = int(dict(line.split("=") for line in geometry.split())["HEIGHT"])
         desktop.xdotool("mousemove", "--window", str(menu), "40", str(height - 12), "click",
