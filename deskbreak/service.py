@@ -567,6 +567,13 @@ class Service:
 
     # -- tray -------------------------------------------------------------------------------
 
+    def _bout_limit_seconds(self) -> int:
+        """The sitting time at which the tray ring is full: the movement break's interval (or
+        the longest break's, when the programme has no movement break)."""
+        breaks = self.engine.programme.breaks
+        movement = [b.every_seconds for b in breaks if b.kind.value == "movement"]
+        return int(min(movement) if movement else max(b.every_seconds for b in breaks))
+
     def _apply_tray_view(self, view: Any) -> None:
         """On the tray-updater thread: the GUI may take its time here."""
         if self.tray is not None:
@@ -582,7 +589,8 @@ class Service:
                            status.paused_until, status.next_break, status.next_break_in_seconds)
         view = TrayView(sitting_seconds=int(status.sitting_seconds) // 60 * 60,
                         paused=status.paused, status_line=line, tooltip=line,
-                        away=status.presence.value != "sitting")
+                        away=status.presence.value != "sitting",
+                        bout_limit_seconds=self._bout_limit_seconds())
         if view != self._last_tray_view:
             self._last_tray_view = view
             self._tray_views.put(view)
