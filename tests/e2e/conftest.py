@@ -47,3 +47,7 @@ def _desktop_environment(request: pytest.FixtureRequest,
     session: DesktopSession = request.getfixturevalue("desktop")
     for key, value in session.env.items():
         monkeypatch.setenv(key, value)
+
+
+# The running-service fixtures, for every e2e test module.
+from .service_harness import service, typist  # noqa: E402, F401

@@ -1,0 +1,163 @@
+"""Running the real service in end-to-end tests: `deskbreak run` in a subprocess on the test
+desktop, a typist that gives it input through xdotool, and the fixtures `service` and `typist`
+(made available to every e2e test by tests/e2e/conftest.py).
+
+The service's clock runs 30 times faster, so minutes of sitting take seconds."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from desktop import DesktopSession
+
+SPEED = 30  # one real second is half a minute of sitting
+POLL = 0.5  # real seconds between idle samples
+# Every limit below is in programme (scaled) time: 5m of sitting is 10 s of test.
+PROGRAMME = """\
+deskbreak: 1
+title: {title}
+settings:
+  natural_break: 1m
+  respond_within: 5m
+  working_hours: {{days: [mon, tue, wed, thu, fri, sat, sun], from: "00:00", to: "23:59"}}
+breaks:
+  - name: neck mobility
+    kind: micro
+    every: 5m
+    duration: 60s
+    snooze: {{minutes: 2, max: 1}}
+    exercises: [chin-tuck]
+"""
+
+
+class Typist:
+    """Presses shift every 0.4 s on the test desktop, like a user typing, until stopped."""
+
+    def __init__(self, desktop: DesktopSession) -> None:
+        self._desktop = desktop
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._desktop.xdotool("key", "shift")
+            self._stop.wait(0.4)
+
+
+class RunningService:
+    """A `deskbreak run` process and the ways a test looks at it."""
+
+    def __init__(self, desktop: DesktopSession, home: Path, programme: Path,
+                 process: subprocess.Popen[str]) -> None:
+        self.desktop = desktop
+        self.home = home
+        self.programme = programme
+        self.process = process
+
+    def cli(self, *args: str, timeout: float = 10) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "deskbreak", *args], capture_output=True,
+                              text=True, timeout=timeout, env=self.desktop.full_env(
+                                  {"DESKBREAK_HOME": str(self.home)}))
+
+    def events(self) -> list[Any]:
+        from deskbreak.store import open_store
+
+        store = open_store(self.home / "data" / "compliance.sqlite3", read_only=True)
+        try:
+            return list(store.events())
+        finally:
+            store.close()
+
+    def kinds(self) -> list[str]:
+        return [e.KIND for e in self.events()]
+
+    def wait_for(self, condition: Callable[[], Any], timeout: float, what: str) -> Any:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"the service exited ({self.process.returncode}) while "
+                                     f"waiting for {what}: {self.output()}")
+            result = condition()
+            if result:
+                return result
+            time.sleep(0.1)
+        raise AssertionError(f"timed out waiting for {what}; events: {self.kinds()}\n"
+                             f"service log:\n{self.service_log()}")
+
+    def service_log(self) -> str:
+        path = self.home / "state" / "deskbreak.log"
+        lines = path.read_text().splitlines() if path.exists() else ["(no log)"]
+        return "\n".join(lines[-60:])
+
+    def output(self) -> str:
+        """What the service printed (to a file: a pipe nobody reads could fill and block it)."""
+        path = self.home.parent / f"{self.home.name}-output.txt"
+        return path.read_text() if path.exists() else "(no output)"
+
+    def prompt_notifications(self) -> list[Any]:
+        return [n for n in self.desktop.notifications()
+                if n.app_name == "deskbreak" and n.summary.startswith("Time for")]
+
+
+def start_service(desktop: DesktopSession, home: Path, programme: Path,
+                  *extra: str, windows: bool = False) -> subprocess.Popen[str]:
+    """`deskbreak -v run` on the test desktop, its output appended to a file beside `home`.
+    Without `windows`, prompts come as notifications only (the window has tests of its own)."""
+    output = open(home.parent / f"{home.name}-output.txt", "a")  # closed when the service exits
+    return subprocess.Popen(
+        [sys.executable, "-m", "deskbreak", "-v", "run", "--programme", str(programme),
+         "--speed", str(SPEED), "--poll", str(POLL), *([] if windows else ["--no-windows"]),
+         *extra],
+        stdout=output, stderr=subprocess.STDOUT, text=True,
+        env=desktop.full_env({"DESKBREAK_HOME": str(home)}))
+
+
+@pytest.fixture
+def service(request: pytest.FixtureRequest, desktop: DesktopSession, deskbreak_home: Path,
+            tmp_path: Path) -> Iterator[RunningService]:
+    """The running service; `@pytest.mark.parametrize("service", ["windows"], indirect=True)`
+    turns its prompt windows on."""
+    programme = tmp_path / "programme.yaml"
+    programme.write_text(PROGRAMME.format(title="E2E short programme"))
+    desktop.clear_notifications()
+    windows = getattr(request, "param", None) == "windows"
+    running = RunningService(desktop, deskbreak_home, programme, start_service(
+        desktop, deskbreak_home, programme, windows=windows))
+    running.wait_for(lambda: running.cli("status").returncode == 0, 15, "the control socket")
+    try:
+        yield running
+    finally:
+        process = running.process  # a test may have restarted the service
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        desktop.clear_notifications()
+
+
+@pytest.fixture
+def typist(desktop: DesktopSession) -> Iterator[Typist]:
+    typing = Typist(desktop)
+    yield typing
+    typing.stop()

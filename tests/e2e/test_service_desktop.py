@@ -1,0 +1,96 @@
+"""The real service with its prompt window and tray icon, on the test desktop: what the user
+clicks reaches the compliance log."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from desktop import DesktopSession
+
+from .service_harness import RunningService, Typist
+from .test_prompt_window import button_positions
+
+PROMPT = "^deskbreak: neck mobility$"
+GUIDED = "^deskbreak: guided break$"
+WITH_WINDOWS = pytest.mark.parametrize("service", ["windows"], indirect=True)
+
+
+def outcomes(service: RunningService) -> list[str]:
+    return [e.outcome.value for e in service.events() if e.KIND == "outcome"]
+
+
+def visible(desktop: DesktopSession, title: str) -> bool:
+    found = desktop.run(["xdotool", "search", "--onlyvisible", "--name", title], check=False)
+    return bool(found.stdout.strip())
+
+
+@WITH_WINDOWS
+def test_the_prompt_window_comes_after_the_threshold_and_its_skip_button_is_recorded(
+        service: RunningService, typist: Typist, desktop: DesktopSession) -> None:
+    typist.start()
+    window = desktop.wait_for_window(PROMPT, timeout=25)
+    prompt = next(e for e in service.events() if e.KIND == "prompt")
+    assert prompt.sitting_seconds >= 5 * 60
+    x, y = button_positions(desktop, window)["skip"]
+    desktop.xdotool("mousemove", "--window", str(window), str(x), str(y), "click", "1")
+    service.wait_for(lambda: outcomes(service) == ["skipped"], 10, "the skip")
+    service.wait_for(lambda: not visible(desktop, PROMPT), 5, "the window to close")
+
+
+@WITH_WINDOWS
+def test_escape_in_the_prompt_window_snoozes_and_the_break_comes_back(
+        service: RunningService, typist: Typist, desktop: DesktopSession) -> None:
+    typist.start()
+    window = desktop.wait_for_window(PROMPT, timeout=25)
+    desktop.xdotool("windowactivate", "--sync", str(window), "key", "Escape")
+    service.wait_for(lambda: outcomes(service) == ["snoozed"], 10, "the snooze")
+    # Two minutes of programme time later (4 s here), the same break asks again.
+    desktop.wait_for_window(PROMPT, timeout=15)
+    prompts = [e for e in service.events() if e.KIND == "prompt"]
+    assert len(prompts) == 2
+    assert prompts[1].series == prompts[0].prompt and prompts[1].snoozes == 1
+
+
+@WITH_WINDOWS
+def test_finishing_the_guided_break_is_recorded_as_done(
+        service: RunningService, typist: Typist, desktop: DesktopSession) -> None:
+    typist.start()
+    window = desktop.wait_for_window(PROMPT, timeout=25)
+    desktop.xdotool("windowactivate", "--sync", str(window), "key", "Return")  # Start
+    guided = desktop.wait_for_window(GUIDED, timeout=5)
+    deadline = time.monotonic() + 20
+    while visible(desktop, GUIDED):
+        assert time.monotonic() < deadline, "the guided break never finished"
+        desktop.run(["xdotool", "windowactivate", "--sync", str(guided), "key", "Return"],
+                    check=False)
+        time.sleep(0.2)
+    service.wait_for(lambda: outcomes(service) == ["done"], 10, "the done")
+
+
+@WITH_WINDOWS
+def test_no_prompt_window_during_a_natural_break(
+        service: RunningService, typist: Typist, desktop: DesktopSession) -> None:
+    typist.start()
+    time.sleep(6)  # three minutes of sitting
+    typist.stop()
+    service.wait_for(lambda: "bout" in service.kinds(), 10, "the bout to end")
+    time.sleep(6)  # a bout still running would have reached the 5m break by now
+    assert not visible(desktop, PROMPT)
+    assert "prompt" not in service.kinds()
+
+
+def test_the_tray_icon_docks_and_its_menu_pauses_the_service(
+        service: RunningService, desktop: DesktopSession) -> None:
+    # The icon's window is named after its tooltip, the status line.
+    icon = desktop.wait_for_window("^(deskbreak|Starting|Sitting|Away)", timeout=10)
+    panel = desktop.wait_for_window("^panel$", by="classname")
+    tree = desktop.run(["xwininfo", "-tree", "-id", str(panel)]).stdout
+    assert hex(icon) in tree, "the icon is not docked in the tray"
+    desktop.xdotool("mousemove", "--window", str(icon), "10", "10", "click", "1")
+    menu = desktop.wait_for_window("^deskbreak: menu$")
+    # Items are ~27 px high: status, separator, 3 items, separator, then Pause 30 min.
+    desktop.xdotool("mousemove", "--window", str(menu), "60", "145", "click", "1")
+    service.wait_for(lambda: service.cli("status").stdout.startswith("Paused until"), 10,
+                     "the pause from the tray menu")
+    assert "paused" in service.kinds()
