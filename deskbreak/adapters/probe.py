@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 #: How long the tray probe (a child Python importing pystray) may take.
 TRAY_PROBE_TIMEOUT = 15.0
 
-GI_HINT = ("for tray menus: apt-get install python3-gi gir1.2-gtk-3.0 "
+GI_HINT = ("for the desktop's own tray menus: apt-get install python3-gi gir1.2-gtk-3.0 "
            "gir1.2-ayatanaappindicator3-0.1, and run deskbreak from a venv made with "
            "/usr/bin/python3 -m venv --system-site-packages")
 
@@ -122,7 +122,8 @@ def _tray() -> Probe:
                                                               else "; " + GI_HINT))
     hint = None
     if backend == "xorg":
-        hint = "pystray's xorg backend has no menu and ignores clicks; " + GI_HINT
+        hint = ("with pystray's xorg backend a click on the icon opens deskbreak's own menu "
+                "window; " + GI_HINT)
     return Probe("tray", f"pystray {backend}", gi, hint)
 
 
