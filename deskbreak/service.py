@@ -139,7 +139,12 @@ class Service:
                 if future is not None:
                     future.set_result(None)
                 return
-            except Exception as error:  # one bad job must not end the service
+            except DeskbreakError as error:  # expected, and reported by whoever waits for it
+                log.warning("%s", error)
+                if future is not None:
+                    future.set_exception(error)
+                continue
+            except Exception as error:  # a bug: one bad job must not end the service
                 log.exception("engine job failed")
                 if future is not None:
                     future.set_exception(error)

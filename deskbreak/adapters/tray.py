@@ -227,6 +227,9 @@ class Tray:
         if menu is not None and menu.poll() is None:
             menu.terminate()
         self._icon.stop()
+        close_waker = getattr(self._icon, "close_waker", None)  # xorg only
+        if close_waker is not None:
+            close_waker()
 
     # --- internals -------------------------------------------------------------------------
 
@@ -334,6 +337,8 @@ def _clickable_xorg_icon(module: Any) -> type:
             self._on_click = on_click
             self._call_lock = threading.Lock()
             self._call_results: queue.Queue[BaseException | None] = queue.Queue()
+            #: Other threads' own X connection for waking the loop (see _wake_loop).
+            self._waker: Any = None
             super().__init__(*args, **kwargs)
 
         def _create_window(self) -> Any:
@@ -383,6 +388,31 @@ def _clickable_xorg_icon(module: Any) -> type:
 
             self._message_handlers[Xlib.X.ClientMessage] = on_client_message
 
+        def _wake_loop(self, atom: int) -> None:
+            """Send the loop a ClientMessage naming the call (caller holds _call_lock). The
+            connection is kept: opening one per update cost ~20 context switches each."""
+            if self._waker is None:
+                self._waker = Xlib.display.Display(self._display.get_display_name())
+            window = self._waker.create_resource_object("window", self._window.id)
+            window.send_event(Xlib.display.event.ClientMessage(
+                window=window, client_type=atom, data=(32, [0, 0, 0, 0, 0])),
+                event_mask=Xlib.X.NoEventMask)
+            self._waker.flush()
+
+        def _close_waker(self) -> None:
+            waker, self._waker = self._waker, None
+            if waker is not None:
+                try:
+                    waker.close()
+                except Exception:  # already broken: nothing to release
+                    log.debug("closing the tray's wake-up connection failed", exc_info=True)
+
+        def close_waker(self) -> None:
+            """Release the wake-up connection; after stop(), from any thread but the loop's
+            (pystray runs its own _stop on the loop thread while the caller holds the lock)."""
+            with self._call_lock:
+                self._close_waker()
+
         def _dispatcher(self, original: Callable[[], None], atom: int) -> Callable[[], None]:
             def call() -> None:
                 loop = getattr(self, "_thread", None)
@@ -390,15 +420,11 @@ def _clickable_xorg_icon(module: Any) -> type:
                     original()  # the loop is not running yet, or this is the loop
                     return
                 with self._call_lock:
-                    conn = Xlib.display.Display(self._display.get_display_name())
                     try:
-                        window = conn.create_resource_object("window", self._window.id)
-                        window.send_event(Xlib.display.event.ClientMessage(
-                            window=window, client_type=atom, data=(32, [0, 0, 0, 0, 0])),
-                            event_mask=Xlib.X.NoEventMask)
-                        conn.flush()
-                    finally:
-                        conn.close()
+                        self._wake_loop(atom)
+                    except Exception:  # a broken wake-up connection: open a new one, once
+                        self._close_waker()
+                        self._wake_loop(atom)
                     try:
                         error = self._call_results.get(timeout=XORG_CALL_TIMEOUT)
                     except queue.Empty:

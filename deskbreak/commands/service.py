@@ -7,6 +7,7 @@ import json
 import os
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -243,20 +244,42 @@ def cmd_run(args: argparse.Namespace) -> int:
             print(f"deskbreak: console mode ({console_reason}). Prompts appear here.",
                   flush=True)
         install_signal_handlers(service.request_quit)
-        service.start_background()
-        print(f"deskbreak: running {programme.title!r} (pid {os.getpid()}); "
-              "`deskbreak status` tells what it sees.", flush=True)
-        if service.idle_error:
-            print("deskbreak: no idle source, so all working time counts as sitting "
-                  f"({service.idle_error.splitlines()[0]})", flush=True)
+
+        def start() -> None:
+            service.start_background()
+            print(f"deskbreak: running {programme.title!r} (pid {os.getpid()}); "
+                  "`deskbreak status` tells what it sees.", flush=True)
+            if service.idle_error:
+                print("deskbreak: no idle source, so all working time counts as sitting "
+                      f"({service.idle_error.splitlines()[0]})", flush=True)
+
         try:
             if tray is not None:
-                tray.run(setup=lambda: service.post(service.tick))
+                run_with_tray(tray, start)
             else:
+                start()
                 console_loop(service)
         finally:
             service.shutdown("quit")
     return 0
+
+
+def run_with_tray(tray: Any, start: Callable[[], None]) -> None:
+    """Show the icon first, then start the service from the tray's setup callback (another
+    thread), so the icon appears as soon as possible. A start-up error ends the tray and is
+    raised here, on the main thread, for the CLI to report."""
+    failures: list[BaseException] = []
+
+    def setup() -> None:
+        try:
+            start()
+        except BaseException as error:  # handed to the main thread below
+            failures.append(error)
+            tray.stop()
+
+    tray.run(setup=setup)
+    if failures:
+        raise failures[0]
 
 
 def console_loop(service: Any) -> None:

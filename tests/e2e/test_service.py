@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -144,3 +145,23 @@ def test_the_log_and_its_folders_are_private(service: RunningService) -> None:
     assert os.stat(database).st_mode & 0o777 == 0o600
     for folder in ("data", "state", "run", "config"):
         assert os.stat(service.home / folder).st_mode & 0o777 == 0o700
+
+
+def test_a_corrupted_log_stops_the_service_with_one_clear_line(
+        desktop: DesktopSession, deskbreak_home: Path, tmp_path: Path) -> None:
+    database = deskbreak_home / "data" / "compliance.sqlite3"
+    database.parent.mkdir(parents=True, mode=0o700)
+    database.write_bytes(b"this is not a database" * 100)
+    programme = tmp_path / "programme.yaml"
+    programme.write_text(PROGRAMME.format(title="E2E short programme"))
+    process = start_service(desktop, deskbreak_home, programme)
+    try:
+        assert process.wait(timeout=20) == 1
+    finally:
+        desktop.stop_process(process)
+    output = (deskbreak_home.parent / f"{deskbreak_home.name}-output.txt").read_text()
+    assert "Traceback" not in output
+    errors = [line for line in output.splitlines() if line.startswith("deskbreak: ")
+              and str(database) in line]
+    assert errors, output
+    assert database.read_bytes().startswith(b"this is not a database")  # nothing overwritten
