@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from deskbreak.ui.prompt_protocol import GuidedExercise
+from deskbreak.core.programme import Exercise
 
 #: Seconds to get into position before each side starts.
 GET_READY_SECONDS = 3.0
@@ -73,7 +73,7 @@ class Screen:
     completes_exercise: bool = False
 
 
-def guided_screens(exercises: Sequence[GuidedExercise], neck_checkin: bool) -> tuple[Screen, ...]:
+def guided_screens(exercises: Sequence[Exercise], neck_checkin: bool) -> tuple[Screen, ...]:
     """Every screen of the guided break, in order; never empty (ends with CHECKIN or FINISH)."""
     screens: list[Screen] = []
     count = len(exercises)
@@ -88,10 +88,10 @@ def guided_screens(exercises: Sequence[GuidedExercise], neck_checkin: bool) -> t
     return tuple(screens)
 
 
-def _exercise_screens(exercise: GuidedExercise, number: int, count: int) -> list[Screen]:
+def _exercise_screens(exercise: Exercise, number: int, count: int) -> list[Screen]:
     def screen(kind: ScreenKind, heading: str, detail: str = "", **extra: Any) -> Screen:
         return Screen(kind, heading, detail, exercise_id=exercise.id, title=exercise.title,
-                      dose_text=exercise.dose_text, exercise_number=number,
+                      dose_text=exercise.dose_text(), exercise_number=number,
                       exercise_count=count, cautions=exercise.cautions, **extra)
 
     intro_heading = "How to do it" if exercise.steps else "Get ready"

@@ -33,32 +33,13 @@ class RequestError(ValueError):
 
 
 @dataclass(frozen=True)
-class GuidedExercise:
-    """One exercise as the window shows it: the physio's text and dose, already resolved."""
-
-    id: str
-    title: str
-    summary: str = ""
-    steps: tuple[str, ...] = ()
-    cautions: tuple[str, ...] = ()
-    reps: int | None = None
-    sets: int = 1
-    hold_seconds: float | None = None
-    rest_seconds: float = 0.0
-    sides: tuple[str, ...] = ()
-    duration_seconds: float | None = None
-    seconds_per_rep: float = DEFAULT_SECONDS_PER_REP
-    dose_text: str = ""
-
-
-@dataclass(frozen=True)
 class PromptRequest:
     """Everything the prompt window needs to ask for one break and guide it."""
 
     prompt: int
     break_name: str
     kind: str
-    exercises: tuple[GuidedExercise, ...]
+    exercises: tuple[Exercise, ...]
     programme_title: str = ""
     notes: str = ""
     snooze_allowed: bool = True
@@ -83,7 +64,6 @@ def exercise_payload(exercise: Exercise) -> dict[str, Any]:
         "sides": list(exercise.sides),
         "duration_seconds": exercise.duration_seconds,
         "seconds_per_rep": exercise.seconds_per_rep,
-        "dose_text": exercise.dose_text(),
     }
 
 
@@ -143,13 +123,15 @@ def parse_request(data: Any) -> PromptRequest:
     )
 
 
-def _exercise(data: Any, index: int) -> GuidedExercise:
+def _exercise(data: Any, index: int) -> Exercise:
+    """The core's own Exercise, rebuilt from its request entry (the window computes the dose
+    text from it, as the service does)."""
     where = f"exercises[{index}]"
     if not isinstance(data, Mapping):
         raise RequestError(f"{where} must be an object")
     reps = data.get("reps")
     sets = data.get("sets") or 1
-    return GuidedExercise(
+    return Exercise(
         id=_text(data.get("id"), f"{where}.id") or f"exercise-{index + 1}",
         title=_text(data.get("title"), f"{where}.title", required=True),
         summary=_text(data.get("summary"), f"{where}.summary"),
@@ -163,7 +145,6 @@ def _exercise(data: Any, index: int) -> GuidedExercise:
         duration_seconds=_number(data.get("duration_seconds"), f"{where}.duration_seconds"),
         seconds_per_rep=_number(data.get("seconds_per_rep"), f"{where}.seconds_per_rep")
         or DEFAULT_SECONDS_PER_REP,
-        dose_text=_text(data.get("dose_text"), f"{where}.dose_text") or "as described",
     )
 
 

@@ -180,7 +180,7 @@ class PromptApp:
                 else "Time to stand up and move.")
         tk.Label(body, text=lead, font=f["prompt"], anchor="w").pack(fill="x", pady=(2, 6))
         for exercise in req.exercises:
-            tk.Label(body, text=f"\u2022 {exercise.title}: {exercise.dose_text}",
+            tk.Label(body, text=f"\u2022 {exercise.title}: {exercise.dose_text()}",
                      font=f["prompt"], anchor="w", justify="left",
                      wraplength=PROMPT_WRAP).pack(fill="x")
         if req.notes:

@@ -12,7 +12,6 @@ from deskbreak.ui.guided_steps import (
     guided_screens,
 )
 from deskbreak.ui.prompt_protocol import (
-    GuidedExercise,
     RequestError,
     exercise_payload,
     parse_request,
@@ -24,8 +23,8 @@ def kinds(screens: tuple) -> list[str]:
 
 
 def test_single_exercise_with_reps_and_hold_gives_intro_then_one_rep_screen_per_rep() -> None:
-    chin = GuidedExercise(id="chin", title="Chin tucks", reps=3, hold_seconds=5,
-                          dose_text="3 reps, hold 5 s", cautions=("Stop if it hurts",))
+    chin = Exercise(id="chin", title="Chin tucks", reps=3, hold_seconds=5,
+                    cautions=("Stop if it hurts",))
     screens = guided_screens([chin], neck_checkin=False)
     assert kinds(screens) == ["intro", "rep", "rep", "rep", "finish"]
     reps = [s for s in screens if s.kind is ScreenKind.REP]
@@ -37,7 +36,7 @@ def test_single_exercise_with_reps_and_hold_gives_intro_then_one_rep_screen_per_
 
 
 def test_sides_each_get_a_get_ready_screen_and_their_own_reps() -> None:
-    rotation = GuidedExercise(id="rot", title="Rotation", reps=2, sides=("left", "right"))
+    rotation = Exercise(id="rot", title="Rotation", reps=2, sides=("left", "right"))
     screens = guided_screens([rotation], neck_checkin=False)
     assert kinds(screens) == ["intro", "side", "rep", "rep", "side", "rep", "rep", "finish"]
     assert [s.heading for s in screens if s.kind is ScreenKind.SIDE] == ["Left side",
@@ -49,7 +48,7 @@ def test_sides_each_get_a_get_ready_screen_and_their_own_reps() -> None:
 
 
 def test_sets_are_separated_by_rest_but_no_rest_after_the_last_set() -> None:
-    ex = GuidedExercise(id="x", title="X", reps=2, sets=3, rest_seconds=20)
+    ex = Exercise(id="x", title="X", reps=2, sets=3, rest_seconds=20)
     screens = guided_screens([ex], neck_checkin=False)
     assert kinds(screens) == ["intro", "rep", "rep", "rest", "rep", "rep", "rest", "rep", "rep",
                               "finish"]
@@ -61,18 +60,18 @@ def test_sets_are_separated_by_rest_but_no_rest_after_the_last_set() -> None:
 
 
 def test_sets_without_rest_follow_each_other_directly() -> None:
-    ex = GuidedExercise(id="x", title="X", reps=1, sets=2)
+    ex = Exercise(id="x", title="X", reps=1, sets=2)
     assert kinds(guided_screens([ex], neck_checkin=False)) == ["intro", "rep", "rep", "finish"]
 
 
 def test_unheld_reps_are_paced_by_seconds_per_rep() -> None:
-    ex = GuidedExercise(id="x", title="X", reps=2, seconds_per_rep=4)
+    ex = Exercise(id="x", title="X", reps=2, seconds_per_rep=4)
     reps = [s for s in guided_screens([ex], False) if s.kind is ScreenKind.REP]
     assert [(s.countdown_seconds, s.hold) for s in reps] == [(4, False), (4, False)]
 
 
 def test_time_dosed_exercise_splits_its_duration_across_sides() -> None:
-    stretch = GuidedExercise(id="s", title="Stretch", duration_seconds=60,
+    stretch = Exercise(id="s", title="Stretch", duration_seconds=60,
                              sides=("left", "right"))
     screens = guided_screens([stretch], neck_checkin=False)
     assert kinds(screens) == ["intro", "side", "timed", "side", "timed", "finish"]
@@ -80,7 +79,7 @@ def test_time_dosed_exercise_splits_its_duration_across_sides() -> None:
 
 
 def test_neck_checkin_replaces_the_finish_screen() -> None:
-    ex = GuidedExercise(id="x", title="X", reps=1)
+    ex = Exercise(id="x", title="X", reps=1)
     screens = guided_screens([ex], neck_checkin=True)
     assert kinds(screens) == ["intro", "rep", "checkin"]
     assert screens[-1].heading == "How is your neck now?"
@@ -92,8 +91,8 @@ def test_a_break_without_exercises_still_has_a_closing_screen() -> None:
 
 
 def test_only_the_last_screen_of_each_exercise_completes_it() -> None:
-    a = GuidedExercise(id="a", title="A", reps=2)
-    b = GuidedExercise(id="b", title="B", reps=1, sides=("left", "right"))
+    a = Exercise(id="a", title="A", reps=2)
+    b = Exercise(id="b", title="B", reps=1, sides=("left", "right"))
     screens = guided_screens([a, b], neck_checkin=True)
     completing = [i for i, s in enumerate(screens) if s.completes_exercise]
     assert [screens[i].exercise_id for i in completing] == ["a", "b"]
@@ -105,7 +104,7 @@ def test_only_the_last_screen_of_each_exercise_completes_it() -> None:
 
 
 def test_exercise_numbers_count_through_the_break() -> None:
-    exs = [GuidedExercise(id=str(i), title=f"E{i}", reps=1) for i in range(3)]
+    exs = [Exercise(id=str(i), title=f"E{i}", reps=1) for i in range(3)]
     intros = [s for s in guided_screens(exs, False) if s.kind is ScreenKind.INTRO]
     assert [(s.exercise_number, s.exercise_count) for s in intros] == [(1, 3), (2, 3), (3, 3)]
 
@@ -118,7 +117,7 @@ def test_request_built_from_a_core_exercise_round_trips_through_parse_request() 
     ex = request.exercises[0]
     assert (ex.reps, ex.sets, ex.hold_seconds, ex.rest_seconds, ex.sides) == (
         8, 2, 5.0, 30.0, ("left", "right"))
-    assert ex.dose_text == core.dose_text()
+    assert ex == core  # the window works with the core's own Exercise
 
 
 @pytest.mark.parametrize("bad, message", [
