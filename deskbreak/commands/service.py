@@ -173,20 +173,9 @@ def has_display() -> tuple[bool, str]:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from deskbreak.clock_system import ScaledClock, SystemClock
-    from deskbreak.core.events import ProgrammeRejected
-    from deskbreak.core.programme_file import ProgrammeInvalid
     from deskbreak.instance import InstanceLock
-    from deskbreak.library import default_programme_path, load_programme, shipped_default_programme
     from deskbreak.paths import ensure_private_dir, user_paths
-    from deskbreak.presenters import ConsolePresenter, DesktopPresenter
-    from deskbreak.service import (
-        RunOptions,
-        Service,
-        install_signal_handlers,
-        setup_service_logging,
-    )
-    from deskbreak.store import open_store
+    from deskbreak.service import install_signal_handlers, setup_service_logging
 
     if args.poll <= 0 or args.speed <= 0:
         raise DeskbreakError("--poll and --speed must be more than 0")
@@ -194,6 +183,71 @@ def cmd_run(args: argparse.Namespace) -> int:
     for folder in (paths.data, paths.state, paths.config, paths.runtime):
         ensure_private_dir(folder)
     setup_service_logging(paths, args.verbose)
+
+    with InstanceLock(paths.instance_lock):
+        console_reason = "asked for with --console" if args.console else None
+        if console_reason is None:
+            ok, why = has_display()
+            if not ok:
+                console_reason = why
+        # The service, once built: the tray icon shows before it (see run_with_tray).
+        built: list[Any] = []
+        tray = None
+        if console_reason is None:
+            try:
+                from deskbreak.adapters.tray import Tray
+
+                tray = Tray(lambda command: built[0].tray_command(command) if built else None)
+            except (DeskbreakError, ImportError) as error:
+                # Notifications and prompt windows still work without a tray icon.
+                print(f"deskbreak: no tray icon ({error}); prompts still come as "
+                      "notifications and windows, and `deskbreak status` tells the rest.",
+                      file=sys.stderr, flush=True)
+        else:
+            print(f"deskbreak: console mode ({console_reason}). Prompts appear here.",
+                  flush=True)
+
+        def stop() -> None:
+            if built:
+                built[0].request_quit()
+            elif tray is not None:
+                tray.stop()
+
+        install_signal_handlers(stop)  # signal handlers can only be set on the main thread
+
+        def start() -> None:
+            service = build_service(args, paths, tray, console=console_reason is not None)
+            built.append(service)
+            service.start_background()
+            print(f"deskbreak: running {service.engine.programme.title!r} (pid {os.getpid()}); "
+                  "`deskbreak status` tells what it sees.", flush=True)
+            if service.idle_error:
+                print("deskbreak: no idle source, so all working time counts as sitting "
+                      f"({service.idle_error.splitlines()[0]})", flush=True)
+
+        try:
+            if tray is not None:
+                run_with_tray(tray, start)
+            else:
+                start()
+                console_loop(built[0])
+        finally:
+            if built:
+                built[0].shutdown("quit")
+    return 0
+
+
+def build_service(args: argparse.Namespace, paths: Any, tray: Any, console: bool) -> Any:
+    """Load the programme (falling back to the shipped default when it is broken) and build
+    the service with its presenter."""
+    from deskbreak.clock_system import ScaledClock, SystemClock
+    from deskbreak.core.events import ProgrammeRejected
+    from deskbreak.core.programme_file import ProgrammeInvalid
+    from deskbreak.library import default_programme_path, load_programme, shipped_default_programme
+    from deskbreak.presenters import ConsolePresenter, DesktopPresenter
+    from deskbreak.service import RunOptions, Service
+    from deskbreak.store import open_store
+
     programme_path = (args.programme or default_programme_path()).resolve()
     clock = ScaledClock(args.speed) if args.speed != 1.0 else SystemClock()
     rejected: ProgrammeRejected | None = None
@@ -210,58 +264,21 @@ def cmd_run(args: argparse.Namespace) -> int:
         rejected = ProgrammeRejected(at=clock.now(), path=str(programme_path),
                                      problems=tuple(error.lines()))
         programme = load_programme(fallback)
-
-    with InstanceLock(paths.instance_lock):
-        options = RunOptions(programme_path=programme_path, poll_seconds=args.poll,
-                             console=args.console, speed=args.speed,
-                             idle_source=args.idle_source, windows=not args.no_windows)
-        service = Service(options, paths, clock, programme,
-                          open_store=lambda: open_store(paths.database))
-        service.startup_rejection = rejected
-        console_reason = "asked for with --console" if args.console else None
-        if console_reason is None:
-            ok, why = has_display()
-            if not ok:
-                console_reason = why
-        tray = None
-        if console_reason is None:
-            try:
-                from deskbreak.adapters.tray import Tray
-
-                tray = Tray(service.tray_command)
-                service.tray = tray
-            except (DeskbreakError, ImportError) as error:
-                # Notifications and prompt windows still work without a tray icon.
-                print(f"deskbreak: no tray icon ({error}); prompts still come as "
-                      "notifications and windows, and `deskbreak status` tells the rest.",
-                      file=sys.stderr, flush=True)
-            window_args = ("--speed", f"{options.speed:g}") if options.speed != 1.0 else ()
-            service.presenter = DesktopPresenter(service.post_answer, service.post_checkin,
-                                                 windows=options.windows, speed=options.speed,
-                                                 window_args=window_args)
-        else:
-            service.presenter = ConsolePresenter()
-            print(f"deskbreak: console mode ({console_reason}). Prompts appear here.",
-                  flush=True)
-        install_signal_handlers(service.request_quit)
-
-        def start() -> None:
-            service.start_background()
-            print(f"deskbreak: running {programme.title!r} (pid {os.getpid()}); "
-                  "`deskbreak status` tells what it sees.", flush=True)
-            if service.idle_error:
-                print("deskbreak: no idle source, so all working time counts as sitting "
-                      f"({service.idle_error.splitlines()[0]})", flush=True)
-
-        try:
-            if tray is not None:
-                run_with_tray(tray, start)
-            else:
-                start()
-                console_loop(service)
-        finally:
-            service.shutdown("quit")
-    return 0
+    options = RunOptions(programme_path=programme_path, poll_seconds=args.poll,
+                         console=args.console, speed=args.speed,
+                         idle_source=args.idle_source, windows=not args.no_windows)
+    service = Service(options, paths, clock, programme,
+                      open_store=lambda: open_store(paths.database))
+    service.startup_rejection = rejected
+    service.tray = tray
+    if console:
+        service.presenter = ConsolePresenter()
+    else:
+        window_args = ("--speed", f"{options.speed:g}") if options.speed != 1.0 else ()
+        service.presenter = DesktopPresenter(service.post_answer, service.post_checkin,
+                                             windows=options.windows, speed=options.speed,
+                                             window_args=window_args)
+    return service
 
 
 def run_with_tray(tray: Any, start: Callable[[], None]) -> None:

@@ -165,3 +165,24 @@ def test_a_corrupted_log_stops_the_service_with_one_clear_line(
               and str(database) in line]
     assert errors, output
     assert database.read_bytes().startswith(b"this is not a database")  # nothing overwritten
+
+
+def test_a_broken_programme_at_start_runs_the_default_and_says_why(
+        desktop: DesktopSession, deskbreak_home: Path, tmp_path: Path) -> None:
+    programme = tmp_path / "programme.yaml"
+    programme.write_text(PROGRAMME.format(title="E2E broken").replace("kind: micro",
+                                                                      "kind: mikro"))
+    service = RunningService(desktop, deskbreak_home, programme,
+                             start_service(desktop, deskbreak_home, programme))
+    try:
+        data = service.wait_for(
+            lambda: (r := service.cli("status", "--json")).returncode == 0
+            and json.loads(r.stdout), 15, "the service")
+        assert data["programme"] == "General neck care for desk work (deskbreak default)"
+        assert any("breaks[0].kind: 'mikro' is not one of micro, movement (did you mean "
+                   "'micro'?)" in line for line in data["programme_problems"])
+        programme_events = [k for k in service.kinds() if k.startswith("programme")]
+        assert programme_events == ["programme_rejected", "programme"]
+        assert f"{programme} has problems; using default.yaml" in service.output()
+    finally:
+        desktop.stop_process(service.process)
