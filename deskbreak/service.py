@@ -85,7 +85,8 @@ class Service:
     """One running deskbreak. Build it, then call `run()` from the main thread."""
 
     def __init__(self, options: RunOptions, paths: Paths, clock: Clock, programme: Programme,
-                 open_store: Callable[[], Any]) -> None:
+                 open_store: Callable[[], Any],
+                 startup_rejection: ProgrammeRejected | None = None) -> None:
         self.options = options
         self.paths = paths
         self.clock = clock
@@ -93,8 +94,9 @@ class Service:
         self._open_store = open_store
         self.store: Any = None
         self.engine = Engine(programme, poll_seconds=options.poll_seconds * options.speed)
-        #: Problems of a programme file that was refused at start-up (recorded once running).
-        self.startup_rejection: ProgrammeRejected | None = None
+        #: Problems of a programme file that was refused at start-up (recorded once running,
+        #: but reported by `status` from the first moment).
+        self.startup_rejection = startup_rejection
         self._jobs: queue.SimpleQueue[tuple[Callable[[], Any], Future[Any] | None]] = (
             queue.SimpleQueue())
         self._engine_thread = threading.Thread(target=self._engine_loop, name="engine",
@@ -102,9 +104,12 @@ class Service:
         #: Set when shutdown starts, and when it has finished (the log is closed).
         self._stopped = threading.Event()
         self.finished = threading.Event()
+        #: Set once start-up is complete: the control channel answers "starting" before that.
+        self.ready = threading.Event()
         self._shutdown_lock = threading.Lock()
         self._programme_stat = _stat(options.programme_path)
-        self._programme_problems: list[str] = []
+        self._programme_problems: list[str] = (
+            list(startup_rejection.problems) if startup_rejection else [])
         self.presenter: Presenter = ConsolePresenter()
         self.idle_source: Any = None
         self.idle_error: str | None = None
@@ -182,6 +187,7 @@ class Service:
                                max_instances=1, misfire_grace_time=None)
         self.scheduler.start()
         self.post(self.tick)
+        self.ready.set()
 
     def shutdown(self, reason: str = "quit") -> None:
         """Stop everything, recording the bout in progress. Safe to call more than once, from any
@@ -236,7 +242,6 @@ class Service:
     def _record_start(self) -> None:
         now = self.clock.now()
         if self.startup_rejection is not None:
-            self._programme_problems = list(self.startup_rejection.problems)
             self._record([self.startup_rejection])
             path = str(self.startup_rejection.path)
         else:
@@ -424,6 +429,9 @@ class Service:
         """Serve one control request (control server thread): post it to the engine, wait."""
         command = request.get("command")
         args = request.get("args") or {}
+        if not self.ready.is_set():
+            return {"ok": False, "message": "deskbreak is starting; try again in a moment",
+                    "data": {}}
         try:
             if command == "quit":
                 threading.Thread(target=self.request_quit, daemon=True).start()

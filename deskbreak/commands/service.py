@@ -268,8 +268,7 @@ def build_service(args: argparse.Namespace, paths: Any, tray: Any, console: bool
                          console=args.console, speed=args.speed,
                          idle_source=args.idle_source, windows=not args.no_windows)
     service = Service(options, paths, clock, programme,
-                      open_store=lambda: open_store(paths.database))
-    service.startup_rejection = rejected
+                      open_store=lambda: open_store(paths.database), startup_rejection=rejected)
     service.tray = tray
     if console:
         service.presenter = ConsolePresenter()
