@@ -527,29 +527,23 @@ class Service:
             self._load_programme(now, forced=False)
 
     def _load_programme(self, now: datetime, forced: bool) -> str:
-        from deskbreak.core.events import ProgrammeRejected
         from deskbreak.library import load_programme
 
         path = self.options.programme_path
         try:
             programme = load_programme(path)
-        except ProgrammeInvalid as error:
-            self._programme_problems = error.lines()
-            self._record([ProgrammeRejected(at=now, path=str(path),
-                                            problems=tuple(error.lines()))])
+        except DeskbreakError as error:
+            # A broken file (every problem, one per line) or an unreadable one: keep the
+            # programme in force, record why, and tell whoever asked.
+            problems = error.lines() if isinstance(error, ProgrammeInvalid) else [str(error)]
+            self._programme_problems = problems
+            self._record([ProgrammeRejected(at=now, path=str(path), problems=tuple(problems))])
             self._save_state()
-            message = ("the programme has problems; keeping the previous one:\n"
-                       + "\n".join(error.lines()))
+            message = "the programme has problems; keeping the previous one:\n" + "\n".join(
+                problems)
             if forced:
                 raise DeskbreakError(message) from None
             return message
-        except DeskbreakError as error:
-            self._programme_problems = [str(error)]
-            self._record([ProgrammeRejected(at=now, path=str(path), problems=(str(error),))])
-            self._save_state()
-            if forced:
-                raise
-            return str(error)
         if not forced and programme.content_hash == self.engine.programme.content_hash:
             return "unchanged"
         self._programme_problems = []

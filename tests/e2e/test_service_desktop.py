@@ -10,6 +10,7 @@ from desktop import DesktopSession
 
 from .service_harness import RunningService, Typist
 from .test_prompt_window import button_positions
+from .test_tray import open_xorg_menu
 
 PROMPT = "^deskbreak: neck mobility$"
 GUIDED = "^deskbreak: guided break$"
@@ -87,8 +88,7 @@ def test_the_tray_icon_docks_and_its_menu_pauses_the_service(
     panel = desktop.wait_for_window("^panel$", by="classname")
     tree = desktop.run(["xwininfo", "-tree", "-id", str(panel)]).stdout
     assert hex(icon) in tree, "the icon is not docked in the tray"
-    desktop.xdotool("mousemove", "--window", str(icon), "10", "10", "click", "1")
-    menu = desktop.wait_for_window("^deskbreak: menu$")
+    menu = open_xorg_menu(desktop, icon)
     # Items are ~27 px high: status, separator, 3 items, separator, then Pause 30 min.
     desktop.xdotool("mousemove", "--window", str(menu), "60", "145", "click", "1")
     service.wait_for(lambda: service.cli("status").stdout.startswith("Paused until"), 10,
