@@ -16,8 +16,10 @@ demo:
 	.venv/bin/deskbreak demo
 
 bench:
-	@scripts/bootstrap --system-packages
-	.venv/bin/python benchmarks/run_all.py
+	@scripts/bootstrap --benchmark-packages
+	.venv/bin/python benchmarks/bench_core.py
+	.venv/bin/python benchmarks/bench_reports.py --write-docs
+	.venv/bin/python benchmarks/bench_service.py
 
 lint:
 	.venv/bin/ruff check deskbreak tests benchmarks
