@@ -118,7 +118,8 @@ class DesktopPresenter:
         self._on_answer(prompt_id, answer)
 
     def show_prompt(self, view: PromptView) -> None:
-        self.dismiss(self._current_prompt or -1)
+        if self._current_prompt is not None:  # one prompt on screen at a time
+            self.dismiss(self._current_prompt)
         self._current_prompt = view.prompt.prompt
         if self.notifier is not None:
             actions = [("default", "Open"), ("done", "Done")]
