@@ -23,7 +23,7 @@ Rules (see docs/how-it-works.md):
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from deskbreak.core.events import (
@@ -42,6 +42,7 @@ from deskbreak.core.events import (
     SnoozeRefused,
 )
 from deskbreak.core.programme import Break, BreakKind, Exercise, Programme
+from deskbreak.core.prompt_card import make_card, snooze_refusal
 from deskbreak.core.sitting import (
     Presence,
     Sample,
@@ -207,11 +208,8 @@ class Engine:
             return AnswerResult.NO_PROMPT, []
         brk = open_prompt.brk
         if answer is Answer.SNOOZE:
-            if open_prompt.shown.snoozes >= brk.snooze.max_count:
-                allowed = brk.snooze.max_count
-                message = ("your physio has not allowed snoozing this break" if allowed == 0
-                           else f"already snoozed {allowed} time{'s' if allowed != 1 else ''}; "
-                           "your physio allows no more")
+            message = snooze_refusal(brk, open_prompt.shown.snoozes)
+            if message is not None:
                 return AnswerResult.SNOOZE_REFUSED, [
                     SnoozeRefused(at=at, prompt=open_prompt.shown.prompt, message=message)]
             self._plan.snoozed[brk.name] = SnoozedBreak(
@@ -529,8 +527,17 @@ class Engine:
             sitting_seconds=int(self.sitting.sitting_seconds(now)), due_at=due_at,
             snoozes=snoozes, programme_title=self.programme.title,
             programme_hash=self.programme.content_hash, requested=requested)
-        plan.open = OpenPrompt(shown=shown, brk=brk, deadline=now + timedelta(
-            seconds=self.programme.settings.respond_within_seconds))
+        deadline = now + timedelta(seconds=self.programme.settings.respond_within_seconds)
+        # The card travels with the event to the presenters: built here, where the break, the
+        # day's doses and the snooze rule are known, and never fetched back.
+        shown = replace(shown, card=make_card(
+            prompt=prompt_id, series=shown.series, brk=brk,
+            exercises=tuple(by_id[e] for e in exercises), snoozes=snoozes,
+            sitting_seconds=shown.sitting_seconds, requested=requested,
+            programme_title=self.programme.title, notes=self.programme.notes,
+            neck_checkin=self.programme.settings.checkins.neck_after_break,
+            shown_at=now, expires_at=deadline))
+        plan.open = OpenPrompt(shown=shown, brk=brk, deadline=deadline)
         self._recent_exercises[prompt_id] = exercises
         if len(self._recent_exercises) > 64:  # only the latest prompts take check-ins
             del self._recent_exercises[min(self._recent_exercises)]
