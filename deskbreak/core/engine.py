@@ -338,6 +338,8 @@ class Engine:
         if plan.open is not None or not self._may_prompt(now):
             return False
         for brk in self.programme.breaks:
+            if not self._break_may_show(brk, now):
+                continue
             snoozed = plan.snoozed.get(brk.name)
             if snoozed is not None and now >= snoozed.until:
                 return True
@@ -370,6 +372,13 @@ class Engine:
         return (self.sitting.presence is Presence.SITTING
                 and not self._plan.paused
                 and self.programme.settings.working_hours.contains(now))
+
+    def _break_may_show(self, brk: Break, now: datetime) -> bool:
+        """Whether prompts of `brk` in particular may be shown now. `_may_prompt` holds every
+        break (away, paused, outside working hours); this is the place for holds on one kind
+        of break (for example neck prompts held after a safety answer)."""
+        del brk, now
+        return True
 
     def _expire_pause(self, now: datetime) -> list[Event]:
         until = self._plan.paused_until
@@ -478,6 +487,8 @@ class Engine:
             return []
         due: list[tuple[int, float, int, Break, datetime, SnoozedBreak | None]] = []
         for order, brk in enumerate(self.programme.breaks):
+            if not self._break_may_show(brk, now):
+                continue
             snoozed = plan.snoozed.get(brk.name)
             if snoozed is not None:
                 if now >= snoozed.until:
