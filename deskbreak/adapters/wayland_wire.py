@@ -201,7 +201,7 @@ class WaylandConnection:
             self._sock.settimeout(timeout)
         try:
             chunk = self._sock.recv(MAX_MESSAGE_BYTES * 4)
-        except socket.timeout as error:
+        except TimeoutError as error:
             raise WaylandError("the Wayland compositor did not answer in time") from error
         except OSError as error:
             raise WaylandError(f"the Wayland connection failed: {error}") from error
