@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -76,7 +77,7 @@ class SoundServer:
 
     def record(self, device: str, path: str = "/dev/null") -> subprocess.Popen[bytes]:
         """Start recording from `device` (stopped with the server, or by `stop_process`)."""
-        proc = subprocess.Popen(["parecord", "-d", device, path],
+        proc = subprocess.Popen(["parecord", "--latency-msec=20", "-d", device, path],
                                 env={**os.environ, **self.env()},
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self._procs.append(proc)
@@ -87,6 +88,16 @@ class SoundServer:
                 break
             time.sleep(0.05)
         return proc
+
+    @staticmethod
+    def stop_recording(proc: subprocess.Popen[bytes]) -> None:
+        """End a `record` with SIGINT, which parecord answers by writing out what it holds."""
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
     @staticmethod
     def stop_process(proc: subprocess.Popen[bytes]) -> None:
