@@ -139,9 +139,12 @@ class CallDetector:
 
     def describe(self) -> str:
         """One line for `deskbreak doctor`: what can be read here."""
-        sound = self._pactl(["info"])
-        mic = ("microphone through the sound server (PulseAudio or PipeWire)" if sound
-               else "no sound server answers pactl, so the microphone cannot be checked")
+        if self._pactl(["info"]):
+            mic = "microphone through the sound server (PulseAudio or PipeWire)"
+        elif self._pactl is run_pactl and shutil.which("pactl") is None:
+            mic = "pactl is not installed, so the microphone cannot be checked"
+        else:
+            mic = "no sound server answers pactl, so the microphone cannot be checked"
         cameras = glob.glob(self._video_glob)
         cam = (f"{len(cameras)} camera device(s) watched" if cameras
                else "no camera devices present")

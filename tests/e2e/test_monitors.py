@@ -17,6 +17,7 @@ from deskbreak.adapters.monitors import Rect, read_monitors
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from desktop import DesktopError, DesktopSession
+
 from e2e.test_prompt_window import PROMPT_TITLE, request
 
 REPO = Path(__file__).resolve().parents[2]

@@ -113,6 +113,23 @@ def open_idle_source(name: str) -> IdleSource:
     return source
 
 
+def try_idle_sources(names: list[str]) -> tuple[IdleSource | None, list[tuple[str, str]]]:
+    """Open the first of `names` that works. Returns it (or None) and, for each name tried,
+    (name, why it was or was not chosen), in order: what `deskbreak doctor` shows."""
+    tried: list[tuple[str, str]] = []
+    for name in names:
+        try:
+            source = open_idle_source(name)
+        except IdleSourceError as error:
+            log.debug("idle source %s unavailable: %s", name, error)
+            why = str(error)
+            tried.append((name, why[len(name) + 2:] if why.startswith(f"{name}: ") else why))
+            continue
+        tried.append((name, "works: chosen"))
+        return source, tried
+    return None, tried
+
+
 def choose_idle_source(override: str | None = None) -> IdleSource:
     """The first idle source that works here: `override`, else $DESKBREAK_IDLE_SOURCE, else
     the platform's candidates in order. Raises one DeskbreakError naming every failure."""
@@ -125,19 +142,14 @@ def choose_idle_source(override: str | None = None) -> IdleSource:
                                   f"choose one of: {', '.join(SOURCES)}")
     else:
         names = candidates_for(sys.platform, os.environ)
-    failures: list[str] = []
-    for name in names:
-        try:
-            source = open_idle_source(name)
-        except IdleSourceError as error:
-            log.debug("idle source %s unavailable: %s", name, error)
-            failures.append(str(error) if str(error).startswith(name) else f"{name}: {error}")
-            continue
-        log.info("idle source: %s", source.name)
-        return source
-    raise IdleSourceError("no idle source works here (" + "; ".join(failures) + ")")
+    source, tried = try_idle_sources(names)
+    if source is None:
+        raise IdleSourceError("no idle source works here ("
+                              + "; ".join(f"{name}: {why}" for name, why in tried) + ")")
+    log.info("idle source: %s", source.name)
+    return source
 
 
 __all__ = ["ENV_VAR", "SOURCES", "XWAYLAND_CAVEAT", "IdleSource", "IdleSourceError",
            "candidates_for", "choose_idle_source", "is_wayland_session", "open_idle_source",
-           "session_caveat"]
+           "session_caveat", "try_idle_sources"]
