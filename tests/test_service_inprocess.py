@@ -8,7 +8,7 @@ replies, and what the presenter showed."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -103,7 +103,8 @@ class RecordingPresenter:
 class Office:
     """The service running in this process, and the ways a test uses it as a person would."""
 
-    def __init__(self, programme: Path, store: MemoryStore, clock: FakeClock) -> None:
+    def __init__(self, programme: Path, store: MemoryStore, clock: FakeClock,
+                 busy: Callable[[], str | None] | None = None) -> None:
         self.clock, self.store, self.programme = clock, store, programme
         self.presenter = RecordingPresenter()
         self.idle = FakeIdle(clock)
@@ -113,7 +114,7 @@ class Office:
             options=RunOptions(programme_path=programme, poll_seconds=POLL),
             paths=user_paths(), clock=clock, programme=load_programme(programme),
             engine_thread=engine_thread, open_store=lambda: store, presenter=self.presenter,
-            sensors=Sensors(idle=self.idle), load_programme=load_programme,
+            sensors=Sensors(idle=self.idle, busy=busy), load_programme=load_programme,
             schedule_ticks=False)
         self.service.start_background()
 
@@ -331,3 +332,20 @@ def test_a_tray_choice_is_confirmed_in_one_short_message(office: Office) -> None
     assert office.presenter.messages[-1] == ("deskbreak", "resumed")
     office.tray("snooze")
     assert office.presenter.messages[-1] == ("deskbreak", "there is no open prompt to answer")
+
+
+def test_a_prompt_that_comes_due_during_a_call_waits_and_the_log_says_why(
+        programme_file: Path) -> None:
+    on_call = ["microphone in use by Zoom"]
+    office = Office(programme_file, MemoryStore(), FakeClock(START),
+                    busy=lambda: on_call[0] if on_call else None)
+    try:
+        office.type_for(timedelta(minutes=25))
+        assert office.presenter.cards == []
+        deferred = [e for e in office.events() if e.KIND == "deferred"]
+        assert [e.reason for e in deferred] == ["microphone in use by Zoom"]  # type: ignore[union-attr]
+        on_call.clear()  # the call ends: the prompt comes at once
+        office.type_for(timedelta(seconds=POLL))
+        assert len(office.presenter.cards) == 1
+    finally:
+        office.stop()

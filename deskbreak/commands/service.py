@@ -298,10 +298,17 @@ def build_service(args: argparse.Namespace, paths: Paths, engine_thread: EngineT
         presenter = DesktopPresenter(inbox, lambda on_action: choose_notifier(on_action),
                                      windows=options.windows, speed=options.speed,
                                      window_args=window_args)
+    play_cue: Callable[[], object] | None = None
+    if not console:
+        from deskbreak.adapters.sound import SoundCue
+
+        cue = SoundCue(enabled=True)  # played only while the programme asks for sound
+        play_cue = lambda: cue.play("break")  # noqa: E731
     return Service(options=options, paths=paths, clock=clock, programme=programme,
                    engine_thread=engine_thread, open_store=lambda: open_store(paths.database),
                    presenter=presenter, sensors=open_sensors(options.idle_source),
-                   load_programme=load_programme, tray=tray, startup_rejection=rejected)
+                   load_programme=load_programme, tray=tray, startup_rejection=rejected,
+                   play_cue=play_cue)
 
 
 def open_sensors(idle_override: str | None) -> Sensors:
@@ -331,6 +338,9 @@ def open_sensors(idle_override: str | None) -> Sensors:
         sensors.fullscreen = choose_fullscreen_detector().active_window_is_fullscreen
     except Exception as error:
         log.info("no fullscreen detection: %s", error)
+    from deskbreak.adapters.calls import CallDetector
+
+    sensors.busy = CallDetector().reason  # never raises; says nothing without a sound server
     return sensors
 
 

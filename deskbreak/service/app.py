@@ -26,6 +26,7 @@ from deskbreak.core.sitting import Sample
 from deskbreak.core.status import status_line
 from deskbreak.errors import DeskbreakError
 from deskbreak.service.ports import (
+    BusyCheck,
     FullscreenCheck,
     IdleOpener,
     IdleSource,
@@ -66,6 +67,8 @@ class Sensors:
     idle_error: str | None = None
     lock: LockSource | None = None
     fullscreen: FullscreenCheck | None = None
+    #: Why a due prompt should wait besides fullscreen ("microphone in use by ..."), or None.
+    busy: BusyCheck | None = None
 
 
 class App:
@@ -74,7 +77,8 @@ class App:
     def __init__(self, *, options: RunOptions, clock: Clock, engine: Engine,
                  open_store: Callable[[], Store], presenter: Presenter, sensors: Sensors,
                  watcher: ProgrammeWatcher, state_path: Path,
-                 show_tray: Callable[[TrayView], None] | None = None) -> None:
+                 show_tray: Callable[[TrayView], None] | None = None,
+                 play_cue: Callable[[], object] | None = None) -> None:
         self.options = options
         self.clock = clock
         self.engine = engine
@@ -84,6 +88,8 @@ class App:
         self._open_store = open_store
         self._state_path = state_path
         self._show_tray = show_tray
+        #: Plays the "a break is here" sound (used when the programme asks for sound).
+        self._play_cue = play_cue
         self._last_tray_view: TrayView | None = None
         self._store: Store | None = None
 
@@ -136,15 +142,22 @@ class App:
         # trip. A lock is seen on the first tick after input stops.
         poll = self.options.poll_seconds * self.options.speed
         locked = self._locked() if idle >= poll else False
-        fullscreen = False
-        if self.sensors.fullscreen is not None and self.engine.prompt_may_be_due(now):
-            fullscreen = bool(self.sensors.fullscreen())
-        events = self.engine.tick(Sample(now, idle, locked=locked), fullscreen=fullscreen)
+        busy = self._busy(now)
+        events = self.engine.tick(Sample(now, idle, locked=locked), busy=busy)
         self.record(events)
         if self.watcher.changed():
             self.reload(now, forced=False)
         self.refresh_tray(now)
         return any(getattr(e, "reason", None) == "asleep" for e in events)
+
+    def _busy(self, now: datetime) -> str | None:
+        """Why a prompt should wait now; asked only when one could be due (the checks cost a
+        window-manager or sound-server round trip)."""
+        if not self.engine.prompt_may_be_due(now):
+            return None
+        if self.sensors.fullscreen is not None and self.sensors.fullscreen():
+            return "fullscreen"
+        return self.sensors.busy() if self.sensors.busy is not None else None
 
     def _idle_seconds(self) -> float:
         sensors = self.sensors
@@ -189,6 +202,8 @@ class App:
         if isinstance(event, PromptShown):
             if event.card is not None:
                 self.presenter.show_prompt(event.card)
+            if self._play_cue is not None and self.engine.programme.settings.sound:
+                self._play_cue()
         elif isinstance(event, PromptOutcome):
             self.presenter.dismiss(event.prompt)
         elif isinstance(event, SnoozeRefused):

@@ -46,6 +46,7 @@ class Service:
                  engine_thread: EngineThread, open_store: Callable[[], Store],
                  presenter: Presenter, sensors: Sensors, load_programme: ProgrammeLoader,
                  tray: Tray | None = None, startup_rejection: ProgrammeRejected | None = None,
+                 play_cue: Callable[[], object] | None = None,
                  schedule_ticks: bool = True) -> None:
         self.options = options
         self.paths = paths
@@ -63,7 +64,8 @@ class Service:
             open_store=open_store, presenter=presenter, sensors=sensors,
             watcher=ProgrammeWatcher(options.programme_path, load_programme, startup_rejection),
             state_path=paths.service_state,
-            show_tray=self._tray_views.put if self._tray_views is not None else None)
+            show_tray=self._tray_views.put if self._tray_views is not None else None,
+            play_cue=play_cue)
         self.dispatcher = Dispatcher(self.app, request_quit=self.request_quit,
                                      open_report=self._open_report)
         #: Set when shutdown starts; `finished` when it has finished (the log is closed).

@@ -113,5 +113,7 @@ class Tray(Protocol):
 
 #: Reads whether the active window is fullscreen (None: cannot tell). Engine thread only.
 FullscreenCheck = Callable[[], "bool | None"]
+#: Why a due prompt should wait (a call: "microphone in use by Zoom"), or None. Engine thread.
+BusyCheck = Callable[[], "str | None"]
 #: Opens an idle source (raises DeskbreakError if none works); used again when one fails.
 IdleOpener = Callable[[], IdleSource]
