@@ -496,18 +496,26 @@ class SqliteStore:
                         "it again there", self.path, "deleted" if current is None else "replaced")
         elif not os.access(self.path, os.W_OK):
             return  # still read-only: retrying the old connection says so
+        # Let go of the old file first: its write-ahead log sits at the same path name, and
+        # must be folded into the old file (and emptied) before a new connection could read
+        # it as belonging to the new one.
+        try:
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error:
+            pass
+        self._conn.close()
         try:
             conn, notice = _connect_writable(self.path)
         except DeskbreakError as error:
+            # The closed connection makes the next write fail too (events stay pending) and
+            # the next flush try again here.
             self._last_error = str(error)
             return
-        self._conn.close()
         self._conn = conn
         self._identity = _identity(self.path)
         self._reopen = False
         if notice:
             self._notice = notice
-            log.warning("%s", notice)
 
     @property
     def pending_count(self) -> int:
@@ -912,7 +920,9 @@ def _set_aside_and_restart(path: Path, reason: str) -> tuple[sqlite3.Connection,
     notice = (f"the compliance log {path} was damaged ({_first_line(reason)}); it is set aside "
               f"as {aside.name} (never deleted) and a new log is started with the "
               f"{len(salvaged)} event(s) that could still be read")
-    log.warning("%s", notice)
+    # INFO, not WARNING: the command prints `notice` itself (WARNING would reach stderr twice
+    # through logging's last-resort handler); the service's log file records INFO.
+    log.info("%s", notice)
     return store._conn, notice
 
 

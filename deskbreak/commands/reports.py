@@ -120,9 +120,13 @@ def _local_midnight(day: date) -> datetime:
 
 
 def open_for_reading(args: argparse.Namespace) -> SqliteStore:
+    """The log, read-only; a damaged one is set aside (as `run` does) and the user told so."""
     from deskbreak.store import open_store
 
-    return open_store(args.log, read_only=True)
+    store = open_store(args.log, read_only=True)
+    if store.notice:
+        print(f"deskbreak: {store.notice}", file=sys.stderr)
+    return store
 
 
 def build_report(store: SqliteStore, period: Period) -> tuple[Report, datetime, datetime]:
