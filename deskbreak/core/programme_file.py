@@ -182,6 +182,8 @@ def compose_safely(text: str, filename: str) -> yaml.Node | None:
         raise ProgrammeInvalid(filename, [Problem(1, 1, "", f"file is {size} bytes; the limit "
                                                   f"is {MAX_FILE_BYTES} bytes")])
     problems: list[Problem] = []
+    # Windows and old Mac line ends, as YAML and editors count them: one line each.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     odd = _ODD_LINE_BREAKS.search(text)
     if odd is not None:
         line, column = _line_column(text, odd.start())
@@ -238,6 +240,10 @@ def compose_safely(text: str, filename: str) -> yaml.Node | None:
         documents = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as error:
         line, column = _position(error.problem_mark or error.context_mark)
+        last_line = text.count("\n") + 1
+        if line > last_line:
+            # libyaml places "end of stream" on a line after a last line with no newline.
+            line, column = last_line, len(text) - (text.rfind("\n") + 1) + 1
         message = " ".join(" ".join(p.split()) for p in (error.context, error.problem) if p)
         raise ProgrammeInvalid(filename, [Problem(line, column, "", f"not valid YAML: "
                                                   f"{message}")]) from None
