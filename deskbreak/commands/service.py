@@ -264,7 +264,7 @@ def build_service(args: argparse.Namespace, paths: Paths, engine_thread: EngineT
     from deskbreak.library import default_programme_path, load_programme, shipped_default_programme
     from deskbreak.service import RunOptions, Service
     from deskbreak.service.ports import Presenter
-    from deskbreak.store import open_store
+    from deskbreak.store import SqliteStore, open_store
 
     programme_path = (args.programme or default_programme_path()).resolve()
     clock: Clock = ScaledClock(args.speed) if args.speed != 1.0 else SystemClock()
@@ -285,6 +285,14 @@ def build_service(args: argparse.Namespace, paths: Paths, engine_thread: EngineT
     options = RunOptions(programme_path=programme_path, poll_seconds=args.poll,
                          console=args.console, speed=args.speed,
                          idle_source=args.idle_source, windows=not args.no_windows)
+    def open_log() -> SqliteStore:
+        # A damaged log was set aside and a new one started: say so in one line, as report
+        # and simulate --log do.
+        store = open_store(paths.database)
+        if store.notice:
+            print(f"deskbreak: {store.notice}", file=sys.stderr, flush=True)
+        return store
+
     presenter: Presenter
     if console:
         from deskbreak.presenters import ConsolePresenter
@@ -305,7 +313,7 @@ def build_service(args: argparse.Namespace, paths: Paths, engine_thread: EngineT
         cue = SoundCue(enabled=True)  # played only while the programme asks for sound
         play_cue = lambda: cue.play("break")  # noqa: E731
     return Service(options=options, paths=paths, clock=clock, programme=programme,
-                   engine_thread=engine_thread, open_store=lambda: open_store(paths.database),
+                   engine_thread=engine_thread, open_store=open_log,
                    presenter=presenter, sensors=open_sensors(options.idle_source),
                    load_programme=load_programme, tray=tray, startup_rejection=rejected,
                    play_cue=play_cue)

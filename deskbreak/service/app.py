@@ -229,6 +229,7 @@ class App:
         if result.programme is not None:
             self.record(self.engine.replace_programme(result.programme, now,
                                                       str(self.watcher.path)))
+        if result.programme is not None or result.fixed:
             self.save_state()
         return True, result.message
 
