@@ -209,6 +209,9 @@ def test_the_issue_example_programme_validates_as_written() -> None:
 def test_the_issue_example_warns_that_the_week_3_chin_tuck_runs_over_the_break() -> None:
     programme = parse(ISSUE_EXAMPLE)
     assert programme.warnings == (
+        # The example's own walk has no cautions: the built-in stop rules still show.
+        "p.yaml:31:5: exercises.walk: warning: 'walk' has no cautions of its own; only "
+        "deskbreak's built-in stop rules will show. Add a 'Stop if ...' line",
         "p.yaml:36:28: phases[0].exercises.chin-tuck: warning: 'chin-tuck' takes about "
         "1 min 40 s (10 reps, hold 10 s), longer than the break 'neck mobility' (1 min); the "
         "guided break will run over",)
