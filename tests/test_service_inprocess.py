@@ -72,6 +72,7 @@ class RecordingPresenter:
     hidden_prompts: list[int] = field(default_factory=list)
     messages: list[tuple[str, str]] = field(default_factory=list)
     headache_questions: int = 0
+    screenings: list[str] = field(default_factory=list)
     closed: bool = False
 
     def show_prompt(self, card: PromptCard) -> None:
@@ -92,6 +93,9 @@ class RecordingPresenter:
 
     def ask_headache(self) -> None:
         self.headache_questions += 1
+
+    def ask_screening(self, trigger: str) -> None:
+        self.screenings.append(trigger)
 
     def message(self, title: str, body: str) -> None:
         self.messages.append((title, body))
@@ -349,3 +353,31 @@ def test_a_prompt_that_comes_due_during_a_call_waits_and_the_log_says_why(
         assert len(office.presenter.cards) == 1
     finally:
         office.stop()
+
+
+def test_a_worrying_rating_asks_the_red_flag_questions_and_a_yes_pauses_neck_prompts_over_a_restart(
+        programme_file: Path) -> None:
+    from deskbreak.core.screening import QUESTION_IDS
+    from deskbreak.ui.prompt_protocol import CheckinGiven, ScreeningGiven
+
+    store, clock = MemoryStore(), FakeClock(START)
+    office = Office(programme_file, store, clock)
+    try:
+        card = office.type_until_prompt()
+        office.window(card.prompt, Answered(Answer.DONE))
+        office.window(card.prompt, CheckinGiven("neck", 8))
+        assert office.presenter.screenings == ["neck 7 or more"]
+        office.window(card.prompt, ScreeningGiven(
+            "neck 7 or more", tuple((q, q == QUESTION_IDS[0]) for q in QUESTION_IDS)))
+        advice = [e for e in store.events() if e.KIND == "safety"]
+        assert advice and advice[0].any_yes  # type: ignore[union-attr]
+        assert office.socket("status")["data"]["neck_prompts_paused_until"]
+    finally:
+        office.stop()
+    clock.advance(60)
+    again = Office(programme_file, store, clock)
+    try:
+        again.type_for(timedelta(minutes=45))
+        assert again.presenter.cards == []  # neck prompts stay paused for the rest of the day
+    finally:
+        again.stop()

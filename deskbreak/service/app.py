@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +20,8 @@ from deskbreak.core.events import (
     PromptOutcome,
     PromptShown,
     Resumed,
+    SafetyAdvice,
+    ScreeningDue,
     SnoozeRefused,
 )
 from deskbreak.core.sitting import Sample
@@ -116,12 +118,17 @@ class App:
         self.record(self.engine.replace_programme(self.engine.programme, self.clock.now(), path))
 
     def restore_state(self) -> None:
-        """A pause that has not run out yet goes on after a restart."""
+        """A pause that has not run out yet goes on after a restart, and so does today's
+        safety pause of neck prompts (read back from the log)."""
         state = SavedState.load(self._state_path)
         now = self.clock.now()
         if state.paused and (state.paused_until is None or state.paused_until > now):
             self.record(self.engine.pause(now, state.paused_until,
                                           reason="restored after restart"))
+        midnight = datetime.combine(now.date(), time.min, tzinfo=now.tzinfo)
+        for advice in self.store.events(since=midnight, kinds=[SafetyAdvice.KIND]):
+            if isinstance(advice, SafetyAdvice) and advice.until and advice.until > now:
+                self.engine.pause_neck_prompts(advice.until)
 
     def finish(self, reason: str) -> None:
         """Close the open prompt and the bout in progress, then the log."""
@@ -210,6 +217,8 @@ class App:
             self.presenter.message("deskbreak: no more snoozes", event.message)
         elif isinstance(event, CheckinDue):
             self.presenter.ask_headache()
+        elif isinstance(event, ScreeningDue):
+            self.presenter.ask_screening(event.trigger)
         elif isinstance(event, (Paused, Resumed)):
             self.save_state()
         elif isinstance(event, ProgrammeRejected):

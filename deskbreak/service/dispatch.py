@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, time
 from typing import Any
 
@@ -31,6 +31,10 @@ log = logging.getLogger(__name__)
 #: itself shows nothing); answers and break-now show their effect on screen already.
 CONFIRMED_ON_THE_TRAY = frozenset({Verb.STATUS, Verb.PAUSE, Verb.RESUME, Verb.RELOAD,
                                    Verb.CHECKIN, Verb.SUMMARY})
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
 
 
 class Dispatcher:
@@ -112,6 +116,7 @@ class Dispatcher:
             "idle_error": app.sensors.idle_error,
             "pending_events": app.store.pending_count,
             "pid": os.getpid(),
+            "neck_prompts_paused_until": _iso(app.engine.neck_prompts_paused_until(now)),
             "line": line,
         }
         return Reply(True, line, data)
@@ -175,7 +180,8 @@ class Dispatcher:
         self.checkin(command.question, command.value, command.prompt)
         return Reply(True, "check-in recorded")
 
-    def checkin(self, question: str, value: int | str, prompt_id: int | None) -> None:
+    def checkin(self, question: str, value: int | str | Mapping[str, Any],
+                prompt_id: int | None) -> None:
         try:
             events = self.app.engine.checkin(self._now(), question, value, prompt_id)
         except ValueError as error:
@@ -209,8 +215,13 @@ class Dispatcher:
                 log.warning("check-in from the window refused: %s", error)
             return
         if isinstance(message, ScreeningGiven):
-            log.warning("screening answers for %r refused: this service does not ask them",
-                        message.trigger)
+            try:
+                events = app.engine.screening(self._now(), dict(message.answers),
+                                              message.trigger)
+            except ValueError as error:
+                log.warning("screening answers refused: %s", error)
+                return
+            app.record(events)
             return
         if prompt_id is None:
             log.warning("window message without a prompt refused: %r", message)

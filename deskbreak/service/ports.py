@@ -87,6 +87,9 @@ class Presenter(Protocol):
 
     def ask_headache(self) -> None: ...
 
+    def ask_screening(self, trigger: str) -> None:
+        """Ask the red-flag questions (an answer looked worrying: `trigger`)."""
+
     def message(self, title: str, body: str) -> None: ...
 
     def close(self) -> None: ...
