@@ -116,6 +116,8 @@ class Dispatcher:
             "idle_error": app.sensors.idle_error,
             "pending_events": app.store.pending_count,
             "pid": os.getpid(),
+            #: The service's clock (faster than the wall clock under `run --speed`).
+            "now": now.isoformat(),
             "neck_prompts_paused_until": _iso(app.engine.neck_prompts_paused_until(now)),
             "line": line,
         }

@@ -4,6 +4,7 @@ clicks reaches the compliance log."""
 from __future__ import annotations
 
 import time
+from datetime import datetime, timedelta
 
 import pytest
 from desktop import DesktopSession
@@ -73,12 +74,38 @@ def test_finishing_the_guided_break_is_recorded_as_done(
 def test_no_prompt_window_during_a_natural_break(
         service: RunningService, typist: Typist, desktop: DesktopSession) -> None:
     typist.start()
-    time.sleep(6)  # three minutes of sitting
+    service.wait_for(lambda: service.status().get("sitting_seconds", 0) >= 3 * 60, 15,
+                     "three minutes of sitting")
     typist.stop()
     service.wait_for(lambda: "bout" in service.kinds(), 10, "the bout to end")
-    time.sleep(6)  # a bout still running would have reached the 5m break by now
+    # Away until the service's own clock is past where the old bout would have reached 5m.
+    bout = next(e for e in service.events() if e.KIND == "bout")
+    service.wait_for(lambda: _service_now(service) >= bout.start + timedelta(minutes=6), 15,
+                     "the time the old bout would have prompted")
     assert not visible(desktop, PROMPT)
     assert "prompt" not in service.kinds()
+
+
+def _service_now(service: RunningService) -> datetime:
+    """The service's clock (it runs faster than the wall clock): from a status answer."""
+    return datetime.fromisoformat(service.status()["now"])
+
+
+@WITH_WINDOWS
+def test_a_prompt_closed_with_the_window_manager_comes_back_with_break_now(
+        service: RunningService, typist: Typist, desktop: DesktopSession) -> None:
+    typist.start()
+    window = desktop.wait_for_window(PROMPT, timeout=25)
+    prompt = next(e for e in service.events() if e.KIND == "prompt")
+    desktop.xdotool("windowactivate", "--sync", str(window), "key", "alt+F4")
+    service.wait_for(lambda: not visible(desktop, PROMPT), 5, "the window to close")
+    assert service.status()["open_prompt"] == prompt.prompt  # hidden, not answered
+    again = service.cli("break-now")
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.strip() == f"prompt {prompt.prompt} (neck mobility) is open again"
+    desktop.wait_for_window(PROMPT, timeout=10)
+    assert [e.prompt for e in service.events() if e.KIND == "prompt"] == [prompt.prompt]
+    assert outcomes(service) == []
 
 
 def test_the_tray_icon_docks_and_its_menu_pauses_the_service(
