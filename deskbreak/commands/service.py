@@ -101,6 +101,9 @@ def cmd_status(args: argparse.Namespace) -> int:
             print(f"  {line}")
     if not data.get("in_working_hours"):
         print("Outside working hours: no prompts now.")
+    if data.get("neck_prompts_paused_until"):
+        print("Neck exercise prompts are paused for the rest of the day after your answers "
+              "to the safety questions; movement breaks go on.")
     if data.get("pending_events"):
         print(f"Warning: {data['pending_events']} events wait to be written to the log")
     return 0
