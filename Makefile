@@ -26,7 +26,8 @@ lint:
 	.venv/bin/mypy
 
 # Longer fuzzing than CI's fixed budget: 20,000 hypothesis examples each over mutated shipped
-# programmes, control request lines and activity traces, then 10 minutes of coverage-guided atheris (skipped if atheris is not installed).
+# programmes, control request lines and activity traces, then 10 minutes of coverage-guided
+# atheris (skipped if atheris cannot be installed).
 fuzz:
 	@scripts/bootstrap
 	-.venv/bin/pip install -q atheris
