@@ -693,8 +693,9 @@ def _build_break_change(path: str, name: str, raw: Mapping[str, Any],
     brk = by_name.get(name)
     if brk is None:
         if name not in all_names:  # a break that exists but has problems is reported there
-            out.add_at(f"{path}:key" if f"{path}:key" in out.marks else path,
-                       f"no break is called {name!r}" + _did_you_mean(name, all_names))
+            line, column = out.marks.get(f"{path}:key", out.marks.get(path, (1, 1)))
+            out.problems.append(Problem(line, column, path, f"no break is called {name!r}"
+                                        + _did_you_mean(name, all_names)))
         return None
     ok = True
     if "exercises" in raw and ("add" in raw or "remove" in raw):
