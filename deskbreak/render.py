@@ -46,9 +46,7 @@ def programme_text(programme: Programme, day: date) -> str:
 
 
 def _phase_label(programme: Programme, phase: Phase | None) -> str:
-    if phase is not None:
-        return f"{phase.name} ({phase.when()})"
-    return "as written (no phase)" if programme.phases else "as written"
+    return phase.name if phase is not None else "starting doses"
 
 
 def _breaks_text(view: Programme, steps: bool) -> list[str]:
