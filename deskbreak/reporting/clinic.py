@@ -97,9 +97,12 @@ def embed_data(page: str, document: dict[str, Any]) -> str:
 
 
 def add_section(page: str, section: str) -> str:
-    """`page` with `section` right after its header (or at the start of its body)."""
-    for marker in ("</header>", "<body>"):
-        at = page.find(marker)
+    """`page` with `section` after its summary cards (else its header, else its body's start)."""
+    summary = page.find('<section class="summary">')
+    for marker in ("</section>", "</header>", "<body>"):
+        at = page.find(marker, summary if marker == "</section>" and summary >= 0 else 0)
+        if marker == "</section>" and summary < 0:
+            continue
         if at >= 0:
             at += len(marker)
             return page[:at] + "\n" + section + page[at:]
