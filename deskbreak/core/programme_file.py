@@ -832,10 +832,18 @@ def _check_doses_fit(breaks: list[Break], used: Mapping[str, Exercise], phases: 
             where = (f"exercises.{exercise_id}" if f"exercises.{exercise_id}" in out.marks
                      else f"breaks[{break_index}].exercises[{item_index}]")
             judge(used[exercise_id], None, brk.name, brk.duration_seconds, where, "")
+    dosed: dict[tuple[str, Any], Exercise] = {}  # each distinct dose change built once
     for index, phase in enumerate(phases):
         path = f"phases[{index}]"
-        doses = {exercise_id: (_freeze(override), replace(used[exercise_id], **override))
-                 for exercise_id, override in phase.overrides.items() if exercise_id in used}
+        doses: dict[str, tuple[Any, Exercise]] = {}
+        for exercise_id, override in phase.overrides.items():
+            if exercise_id in used:
+                frozen = _freeze(override)
+                exercise = dosed.get((exercise_id, frozen))
+                if exercise is None:
+                    exercise = dosed[(exercise_id, frozen)] = replace(used[exercise_id],
+                                                                      **override)
+                doses[exercise_id] = (frozen, exercise)
         for brk in breaks:
             change = phase.breaks.get(brk.name)
             if change is None:

@@ -250,11 +250,12 @@ def _check_seconds_and_peak(text: str) -> tuple[float, int, int]:
         except ProgrammeInvalid as error:
             return len(error.problems)
 
+    # Processor time, not wall time: the machines that run the tests are often busy.
     best = float("inf")
     for _ in range(3):
-        started = time.perf_counter()
+        started = time.process_time()
         reported = check()
-        best = min(best, time.perf_counter() - started)
+        best = min(best, time.process_time() - started)
     tracemalloc.start()
     try:
         check()
@@ -297,10 +298,10 @@ def test_checking_time_grows_linearly_with_the_number_of_phases() -> None:
         text = _phases_file(count, overlapping=True)
         best = float("inf")
         for _ in range(3):
-            started = time.perf_counter()
+            started = time.process_time()
             with pytest.raises(ProgrammeInvalid):
                 parse_programme(text, "many.yaml", library)
-            best = min(best, time.perf_counter() - started)
+            best = min(best, time.process_time() - started)
         return best
 
     small, large = seconds(500), seconds(4000)
