@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "deskbreak.commands.reports",
     "deskbreak.commands.clinic",
     "deskbreak.commands.demo",
+    "deskbreak.commands.safety",
 )
 
 
