@@ -49,11 +49,7 @@ breaks:
     exercises: [stand-and-walk]
 exercises:
   chin-tuck: {use: library/chin-tuck, reps: 6, hold: 5s}
-  cervical-isometrics:
-    title: Gentle neck isometrics
-    steps: ["Palm on forehead.", "Push gently; nothing moves.", "Relax."]
-    reps: 3
-    hold: 5s
+  cervical-isometrics: {use: library/cervical-isometrics, reps: 3, hold: 5s}
 phases:
   - name: "Phase 1: settle"
     from_week: 1
@@ -116,7 +112,7 @@ def test_the_text_report_names_the_prescription_and_when_the_phase_changed(
     phase1, phase2 = block.split("Phase 2: strengthen")
     assert "Chin tuck: 6 reps, hold 5 s" in phase1 and "isometrics" not in phase1
     assert "Chin tuck: 8 reps, hold 10 s" in phase2
-    assert "Gentle neck isometrics: 3 reps, hold 5 s" in phase2
+    assert "Neck press without moving: 3 reps, hold 5 s" in phase2
     assert "Neck break (micro): every 30 min of sitting, 1 min 30 s" in phase2
 
 

@@ -40,11 +40,7 @@ breaks:
     exercises: [stand-and-walk]
 exercises:
   chin-tuck: {use: library/chin-tuck, reps: 6, hold: 5s}
-  cervical-isometrics:
-    title: Gentle neck isometrics
-    steps: ["Palm on forehead.", "Push gently; nothing moves.", "Relax."]
-    reps: 3
-    hold: 5s
+  cervical-isometrics: {use: library/cervical-isometrics, reps: 3, hold: 5s}
 phases:
   - name: "Phase 1: settle"
     from_week: 1
