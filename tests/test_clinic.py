@@ -298,3 +298,13 @@ def test_headless_chromium_renders_the_clinic_page_with_generated_patients(
     keep = os.environ.get("DESKBREAK_KEEP_SCREENSHOTS")
     if keep:
         shutil.copy(shot, Path(keep) / "clinic-view.png")
+
+
+def test_the_clinic_reads_only_the_start_of_a_file_never_a_year_of_events(
+        tmp_path: Path) -> None:
+    path = write_export(tmp_path, "Long Year", record("Long Year"))
+    # After the record comes a year of events; here, 30 MB that are not even valid JSON.
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write('{"events": [' + "x" * 30_000_000)
+    read = read_file(path)
+    assert isinstance(read, Patient) and read.record["patient"] == "Long Year"
