@@ -308,3 +308,21 @@ def test_the_clinic_reads_only_the_start_of_a_file_never_a_year_of_events(
         handle.write('{"events": [' + "x" * 30_000_000)
     read = read_file(path)
     assert isinstance(read, Patient) and read.record["patient"] == "Long Year"
+
+
+def test_names_with_markup_stay_text_in_the_clinic_page_and_the_data_block(
+        tmp_path: Path) -> None:
+    from deskbreak.reporting.clinic import data_document, embed_data
+
+    hostile = '</template><script>alert(1)</script> & "Bo"'
+    page = embed_data("<html><head></head><body></body></html>",
+                      data_document(record(hostile), {}, None))
+    assert "<script>" not in page
+    report = tmp_path / "bo.html"
+    report.write_text(page, encoding="utf-8")
+    read = read_file(report)
+    assert isinstance(read, Patient) and read.record["patient"] == hostile
+    out = tmp_path / "clinic.html"
+    assert run_cli("clinic", str(report), "--out", str(out)).returncode == 0
+    clinic = out.read_text(encoding="utf-8")
+    assert "<script>" not in clinic and "&lt;/template&gt;&lt;script&gt;" in clinic

@@ -862,16 +862,17 @@ def _check_doses_fit(breaks: list[Break], used: Mapping[str, Exercise], phases: 
             for exercise_id in dict.fromkeys(now.exercise_ids):
                 if exercise_id not in used:
                     continue
+                dose_key: Any
                 if exercise_id in doses:
-                    frozen, exercise = doses[exercise_id]
+                    dose_key, exercise = doses[exercise_id]
                     where = f"{path}.exercises.{exercise_id}"
                 elif duration_changed or exercise_id in new_ids:
-                    frozen, exercise = None, used[exercise_id]
+                    dose_key, exercise = None, used[exercise_id]
                     where = (f"{change_path}.duration" if duration_changed
                              else f"{change_path}.{'add' if change.add else 'exercises'}")
                 else:
                     continue
-                judge(exercise, frozen, brk.name, now.duration_seconds, where, note)
+                judge(exercise, dose_key, brk.name, now.duration_seconds, where, note)
         for exercise_id, (frozen, exercise) in doses.items():
             for brk in containing.get(exercise_id, ()):
                 if brk.name not in phase.breaks:
