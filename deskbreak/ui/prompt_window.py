@@ -583,7 +583,13 @@ class PromptApp:
             self._after_layout()
 
     def _fill_picture(self, frame: tk.Frame, screen: Screen) -> None:
-        """The exercise's picture goes here (beside the instructions); empty for now."""
+        """The exercise's picture beside the instructions (see `exercise_picture`)."""
+        from deskbreak.ui.exercise_picture import show_picture
+
+        for exercise in self.request.exercises:
+            if exercise.id == screen.exercise_id:
+                show_picture(frame, exercise)
+                return
 
     def _scrolling(self, parent: tk.Misc) -> tk.Frame:
         """A frame inside a canvas that scrolls vertically when its content is too tall."""
