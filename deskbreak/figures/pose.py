@@ -312,10 +312,19 @@ def _front(setting: str, p: Mapping[str, Any], ink: Ink, back: bool) -> Body:
                                                                lean + tilt))
     body.landmarks["crown"] = add(head, rot((0, -HEAD_R), lean + tilt))
     body.landmarks["occiput"] = add(head, rot((0, 4), lean + tilt))
-    _line(body, [neck_base, c1], NECK_W, ink.main)
-    _front_head(body, head, lean + tilt, turn, pitch, back, ink)
+    # A hand on the back of the head is behind it: that arm is drawn first, so the head covers
+    # the hand. The head's shapes go in a list of their own so they can be placed in between.
+    head_shapes = Body(landmarks=body.landmarks)
+    head_shapes.shapes.append(Line((neck_base, c1), NECK_W, ink.main))
+    _front_head(head_shapes, head, lean + tilt, turn, pitch, back, ink)
     arms = p.get("arms", {})
-    for name, sign in sides.items():
+    behind = [n for n in sides if (arms.get(n) or {}).get("behind_head")]
+    order = [*behind, None, *(n for n in sides if n not in behind)]
+    for name in order:
+        if name is None:
+            body.shapes.extend(head_shapes.shapes)
+            continue
+        sign = sides[name]
         shoulder = shoulders[name]
         default = {"shoulder": sign * 9, "elbow": -sign * 5}
         spec = arms.get(name)
