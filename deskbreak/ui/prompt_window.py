@@ -592,7 +592,9 @@ class PromptApp:
         tk = self._tk
         outer = tk.Frame(parent)
         outer.pack(side="left", fill="both", expand=True)
-        canvas = tk.Canvas(outer, highlightthickness=0, borderwidth=0,
+        # width=1: the canvas must not ask for Tk's default 10 cm, or beside a picture it takes
+        # the whole column and leaves the scroll bar no room; `expand` gives it the width.
+        canvas = tk.Canvas(outer, highlightthickness=0, borderwidth=0, width=1,
                            background=self.palette.background)
         bar = tk.Scrollbar(outer, orient="vertical", command=canvas.yview)
         canvas.configure(yscrollcommand=bar.set)
