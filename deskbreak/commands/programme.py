@@ -108,6 +108,21 @@ def register(subparsers: Any) -> None:
                          help="a programme file, or the name of a shipped example or template")
     install.set_defaults(func=cmd_install)
 
+    handout = sub.add_parser(
+        "handout", help="write the patient's handout: HTML, or PDF where Chromium is installed",
+        description="Write a printable handout for the patient: a page per phase with each "
+        "exercise's picture, dose, steps and cautions and the break schedule, then your notes, "
+        "the safety card and the review date.")
+    handout.add_argument("file", metavar="FILE",
+                         help="a programme file, or the name of a shipped example or template")
+    handout.add_argument("--out", type=Path, metavar="OUT",
+                         help="the handout to write: a .html file, or a .pdf (printed with "
+                         "headless Chromium or Chrome)")
+    handout.add_argument("--pdf", type=Path, metavar="PDF", help="also print it to this PDF")
+    handout.add_argument("--paper", choices=("a4", "letter"), default="a4",
+                         help="page size to lay it out for (default: a4)")
+    handout.set_defaults(func=cmd_handout)
+
 
 def cmd_check(args: argparse.Namespace) -> int:
     from deskbreak.core.programme_file import ProgrammeInvalid
@@ -254,6 +269,23 @@ def cmd_install(args: argparse.Namespace) -> int:
         Path(temp).unlink(missing_ok=True)
         raise DeskbreakError(f"could not install the programme: {error}") from None
     print(f"installed {programme.title!r} as {target}; a running deskbreak picks it up by itself")
+    return 0
+
+
+def cmd_handout(args: argparse.Namespace) -> int:
+    from deskbreak.library import load_programme
+    from deskbreak.reporting.handout import write_handout
+
+    if args.out is None and args.pdf is None:
+        raise UsageError("say where to write the handout: --out handout.html and/or --pdf "
+                         "handout.pdf")
+    html_out, pdf_out = args.out, args.pdf
+    if html_out is not None and html_out.suffix.lower() == ".pdf":
+        html_out, pdf_out = None, html_out if pdf_out is None else pdf_out
+    programme = load_programme(programme_path(args.file))
+    for path in write_handout(programme, html_out=html_out, pdf_out=pdf_out,
+                              today=date.today(), paper=args.paper):
+        print(f"wrote {path}")
     return 0
 
 

@@ -48,6 +48,10 @@ class Exercise:
     duration_seconds: float | None = None
     seconds_per_rep: float = DEFAULT_SECONDS_PER_REP
     suits: tuple[BreakKind, ...] = (BreakKind.MICRO,)
+    #: The library exercise whose figure illustrates this one ("" for the physio's own).
+    figure: str = ""
+    #: The physio's own picture (PNG or GIF) for their own exercise, as a path; "" if none.
+    image: str = ""
 
     def estimated_seconds(self) -> float:
         """How long one full dose takes, used to fit exercises into a break's duration."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, time
 from types import MappingProxyType
@@ -436,11 +436,16 @@ def parse_library_exercise(text: str, filename: str, exercise_id: str) -> Exerci
         out.add(root, "title", "missing required key 'title'")
     if out.problems or data is None:
         raise ProgrammeInvalid(filename, out.problems)
-    return Exercise(id=exercise_id, **_exercise_fields(data))
+    return Exercise(id=exercise_id, figure=exercise_id, **_exercise_fields(data))
 
 
-def parse_programme(text: str, filename: str, library: Mapping[str, Exercise]) -> Programme:
+def parse_programme(text: str, filename: str, library: Mapping[str, Exercise],
+                    resolve_image: ImageResolver | None = None) -> Programme:
     """Validate and build a programme. Raises ProgrammeInvalid listing every problem at once.
+
+    `resolve_image` turns an exercise's `image:` (as written) into the path to keep, or raises
+    ValueError saying why the file will not do; the caller does the file system part, so this
+    stays pure. Without it the path is kept as written.
 
     Warnings (a dose that takes longer than its break) do not stop the programme; they are
     kept, formatted like problems, in `Programme.warnings`.
@@ -453,6 +458,7 @@ def parse_programme(text: str, filename: str, library: Mapping[str, Exercise]) -
     if data is None:
         raise ProgrammeInvalid(filename, out.problems)
     exercises = _build_exercises(data.get("exercises", {}), library, out)
+    _attach_images(data.get("exercises", {}), exercises, resolve_image, out)
     declared = set(data.get("exercises", {}))
     breaks = _build_breaks(data.get("breaks", []), exercises, library, out, declared=declared)
     settings = _build_settings(data.get("settings", {}), out)
@@ -490,6 +496,30 @@ def parse_programme(text: str, filename: str, library: Mapping[str, Exercise]) -
         source=filename,
         warnings=tuple(w.format(filename) for w in sorted(out.warnings)),
     )
+
+
+#: Picture files a physio may name: what Tk 8.6 and every browser show without extra libraries.
+IMAGE_SUFFIXES = (".png", ".gif")
+ImageResolver = Callable[[str], str]
+
+
+def _attach_images(raw: Mapping[str, Any], exercises: dict[str, Exercise],
+                   resolve: ImageResolver | None, out: _Collector) -> None:
+    """Check each `image:` and keep the path the resolver gives."""
+    for exercise_id, entry in raw.items():
+        written = entry.get("image") if isinstance(entry, Mapping) else None
+        if written is None or exercise_id not in exercises:
+            continue
+        path = f"exercises.{exercise_id}.image"
+        if not str(written).lower().endswith(IMAGE_SUFFIXES):
+            out.add_at(path, f"the picture must be a PNG or GIF file, not {written!r}")
+            continue
+        try:
+            kept = resolve(str(written)) if resolve is not None else str(written)
+        except ValueError as error:
+            out.add_at(path, str(error))
+            continue
+        exercises[exercise_id] = replace(exercises[exercise_id], image=kept)
 
 
 def _build_exercises(raw: Mapping[str, Any], library: Mapping[str, Exercise],

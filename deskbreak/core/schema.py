@@ -78,6 +78,8 @@ PROGRAMME_EXERCISE = Spec(
     "An exercise: `use: library/ID` with your dose, or one of your own with a title.",
     keys={
         "use": Spec("text", "library/ID: start from a built-in exercise."),
+        "image": Spec("text", "A picture for the exercise: a PNG or GIF file, its path relative "
+                      "to the programme file."),
         **EXERCISE_TEXT_KEYS,
         **DOSE_KEYS,
     },
