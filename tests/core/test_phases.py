@@ -342,3 +342,55 @@ def test_a_typical_day_counts_each_exercise_and_the_total_time() -> None:
     assert "cervical-isometrics" not in {e.exercise_id for e in week1.exercises}
     assert week1.exercise_seconds == pytest.approx(sum(e.seconds for e in week1.exercises))
     assert datetime.combine(week1.day, datetime.min.time()).date() == week1.day
+
+
+def _tick_days(programme: Programme) -> tuple[float, int]:
+    """Processor seconds to tick one working day in every second week of 1000 days, and prompts."""
+    from deskbreak.core.engine import Engine
+    from deskbreak.core.events import Answer
+    from deskbreak.core.sitting import Sample
+
+    engine = Engine(programme, poll_seconds=300)
+    start = datetime(2026, 12, 7, 9, 0).astimezone()
+    shown = 0
+    started = time.process_time()
+    for day in range(0, 1000, 14):
+        for minute in range(0, 8 * 60, 5):
+            at = start + timedelta(days=day, minutes=minute)
+            for event in engine.tick(Sample(at, 0.0)):
+                if isinstance(event, PromptShown):
+                    shown += 1
+                    assert engine.programme.break_named("neck").duration_seconds == (
+                        30 + day % 60 if programme.phases else 60)
+                    engine.answer(at, Answer.DONE)
+    return time.process_time() - started, shown
+
+
+def test_the_engine_ticks_through_a_thousand_phases_as_fast_as_through_none() -> None:
+    phased = parse(_phases_file(1000, overlapping=False).replace("every: 25m", "every: 5m"))
+    plain = parse(BASE.replace("every: 25m", "every: 5m").replace("phases:\n", ""))
+    with_phases, shown = _tick_days(phased)
+    without, _ = _tick_days(plain)
+    assert shown > 50
+    # The service once took 33 s a tick with 2,000 phases; now a day's phase is a binary
+    # search and each phase's view is built once.
+    assert with_phases < 2 * without + 0.2, (with_phases, without)
+
+
+def test_finding_the_days_phase_does_not_grow_with_the_number_of_phases() -> None:
+    def seconds_per_lookup(count: int) -> float:
+        programme = parse(_phases_file(count, overlapping=False))
+        days = [date(2026, 12, 7) + timedelta(days=i % count) for i in range(20_000)]
+        for day in days[:count]:
+            programme.on(day)  # each phase's view is made once, on its first day
+        best = float("inf")
+        for _ in range(3):
+            started = time.process_time()
+            for day in days:
+                programme.on(day)
+            best = min(best, time.process_time() - started)
+        return best / len(days)
+
+    few, many = seconds_per_lookup(30), seconds_per_lookup(3000)
+    # A hundred times the phases: a scan over every phase would take a hundred times as long.
+    assert many < 4 * few, (few, many)
