@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from deskbreak.core import programme_file
 from deskbreak.core.events import PromptShown
 from deskbreak.core.load import typical_day
 from deskbreak.core.programme import Programme
@@ -236,6 +237,14 @@ def _phases_file(count: int, overlapping: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
+@pytest.fixture
+def without_item_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lift the limit on items in one list, where this version has one, so that the tests
+    measure the phase checks themselves: they must stay linear even without it."""
+    if hasattr(programme_file, "MAX_ITEMS"):
+        monkeypatch.setattr(programme_file, "MAX_ITEMS", 10**7)
+
+
 def _check_seconds_and_peak(text: str) -> tuple[float, int, int]:
     """Best of three check times, the peak memory of one more check, and how many lines."""
     library = load_library()
@@ -261,16 +270,26 @@ def _check_seconds_and_peak(text: str) -> tuple[float, int, int]:
     return best, peak, reported
 
 
-def test_a_68_kb_file_of_2000_overlapping_phases_checks_in_well_under_a_second() -> None:
+def test_a_68_kb_file_of_2000_overlapping_phases_checks_in_well_under_a_second(
+        monkeypatch: pytest.MonkeyPatch) -> None:
     text = _phases_file(2000, overlapping=True)
     assert 60_000 <= len(text.encode()) <= 90_000
+    # As shipped (a limit on items per list may refuse it early) ...
     seconds, peak, reported = _check_seconds_and_peak(text)
-    # The old pairwise checks took 49 s and 1.2 GB for such a file.
+    assert seconds < 0.9, seconds
+    assert peak < 40 * 1024 * 1024, peak
+    assert reported >= 1
+    # ... and with no such limit, every overlap found: the old pairwise checks took 49 s and
+    # 1.2 GB for this file.
+    if hasattr(programme_file, "MAX_ITEMS"):
+        monkeypatch.setattr(programme_file, "MAX_ITEMS", 10**7)
+    seconds, peak, reported = _check_seconds_and_peak(text)
     assert seconds < 0.9, seconds
     assert peak < 40 * 1024 * 1024, peak
     assert reported == 1999  # each phase after the first overlaps it, named once
 
 
+@pytest.mark.usefixtures("without_item_limit")
 def test_a_thousand_one_day_phases_check_fast_and_each_day_finds_its_phase() -> None:
     text = _phases_file(1000, overlapping=False)
     seconds, peak, reported = _check_seconds_and_peak(text)
@@ -287,6 +306,7 @@ def test_a_thousand_one_day_phases_check_fast_and_each_day_finds_its_phase() -> 
     assert time.perf_counter() - started < 0.5
 
 
+@pytest.mark.usefixtures("without_item_limit")
 def test_checking_time_grows_linearly_with_the_number_of_phases() -> None:
     library = load_library()
 
@@ -366,6 +386,7 @@ def _tick_days(programme: Programme) -> tuple[float, int]:
     return time.process_time() - started, shown
 
 
+@pytest.mark.usefixtures("without_item_limit")
 def test_the_engine_ticks_through_a_thousand_phases_as_fast_as_through_none() -> None:
     phased = parse(_phases_file(1000, overlapping=False).replace("every: 25m", "every: 5m"))
     plain = parse(BASE.replace("every: 25m", "every: 5m").replace("phases:\n", ""))
@@ -377,6 +398,7 @@ def test_the_engine_ticks_through_a_thousand_phases_as_fast_as_through_none() ->
     assert with_phases < 2 * without + 0.2, (with_phases, without)
 
 
+@pytest.mark.usefixtures("without_item_limit")
 def test_finding_the_days_phase_does_not_grow_with_the_number_of_phases() -> None:
     def seconds_per_lookup(count: int) -> float:
         programme = parse(_phases_file(count, overlapping=False))
