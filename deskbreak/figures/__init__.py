@@ -37,16 +37,12 @@ def figure_ids(folder: Path | None = None) -> list[str]:
 
 @lru_cache(maxsize=64)
 def _description(path: Path) -> dict[str, Any]:
-    from yaml.constructor import SafeConstructor
+    import yaml
 
-    from deskbreak.core.programme_file import ProgrammeInvalid, compose_safely
-
-    # Through the guarded reader, like every YAML file the product reads (size, aliases, tags).
     try:
-        node = compose_safely(path.read_text(encoding="utf-8"), path.name)
-    except ProgrammeInvalid as error:
-        raise FigureError(str(error)) from None
-    data = SafeConstructor().construct_document(node) if node is not None else None
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise FigureError(f"{path.name}: not valid YAML: {error}") from None
     if not isinstance(data, dict):
         raise FigureError(f"{path.name}: a figure description is a mapping")
     return data
