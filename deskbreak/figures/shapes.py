@@ -12,7 +12,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import escape
+from html import escape
 
 if TYPE_CHECKING:
     from PIL import Image, ImageDraw

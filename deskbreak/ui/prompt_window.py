@@ -247,6 +247,9 @@ class PromptApp:
 
     def run(self) -> None:
         """Show the prompt without taking focus and run Tk until the final answer."""
+        from deskbreak.ui.exercise_picture import prepare_pictures
+
+        prepare_pictures(self.request.exercises)  # on a worker thread, while the prompt waits
         self.show_initially()
         self.root.mainloop()
 
