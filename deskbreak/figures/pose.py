@@ -319,11 +319,12 @@ def _front(setting: str, p: Mapping[str, Any], ink: Ink, back: bool) -> Body:
     _front_head(head_shapes, head, lean + tilt, turn, pitch, back, ink)
     arms = p.get("arms", {})
     behind = [n for n in sides if (arms.get(n) or {}).get("behind_head")]
-    order = [*behind, None, *(n for n in sides if n not in behind)]
-    for name in order:
-        if name is None:
+    order: list[str | None] = [*behind, None, *(n for n in sides if n not in behind)]
+    for arm in order:
+        if arm is None:
             body.shapes.extend(head_shapes.shapes)
             continue
+        name = arm
         sign = sides[name]
         shoulder = shoulders[name]
         default = {"shoulder": sign * 9, "elbow": -sign * 5}
