@@ -34,6 +34,7 @@ PICTURE_BOX = (280, 250)
 POLL_MS = 40
 
 _drawn: set[tuple[str, str, tuple[int, int]]] = set()
+_photos: dict[tuple[str, str, tuple[int, int]], tk.PhotoImage] = {}
 _worker: threading.Thread | None = None
 
 
@@ -105,19 +106,16 @@ def show_picture(frame: tk.Misc, exercise: Exercise, box: tuple[int, int] = PICT
         frame.after(POLL_MS, again)
         return None
     root = frame.winfo_toplevel()
-    photos: dict[tuple[str, str, tuple[int, int]], tk.PhotoImage] = getattr(
-        root, "_deskbreak_pictures", {})
-    photo = photos.get(_key(exercise, box))
+    photo = _photos.get(_key(exercise, box))
     if photo is None:
         data = picture_png(exercise, box)
         if data is None:
             return None
-        # Made once per exercise on the toplevel and kept there (Tk drops images nobody
-        # references), so later screens of the same exercise only show it again.
+        # Made once per exercise and kept (Tk drops images nobody references), so later
+        # screens of the same exercise only show it again. One window per process.
         photo = tk.PhotoImage(master=root, data=base64.b64encode(data).decode("ascii"),
                               format="png")
-        photos[_key(exercise, box)] = photo
-        root._deskbreak_pictures = photos  # type: ignore[attr-defined]
+        _photos[_key(exercise, box)] = photo
     label = tk.Label(frame, image=photo, borderwidth=1, relief="solid", background="#ffffff")
     label.pack(side="top", anchor="n", padx=(12, 0), pady=(2, 0))
     return label

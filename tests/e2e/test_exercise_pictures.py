@@ -45,7 +45,8 @@ def _found(screenshot: Path, picture: bytes) -> bool:
 
 
 def _wait_for_picture(desktop: Any, window: int, picture: bytes, name: str) -> Path:
-    deadline = time.monotonic() + 8
+    # Generous: pictures are drawn on a worker thread, and the machine may be busy.
+    deadline = time.monotonic() + 20
     while True:
         path = shoot(desktop, window, name)
         if _found(path, picture):
