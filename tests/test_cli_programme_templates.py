@@ -101,7 +101,7 @@ def test_show_weeks_shows_each_phase_as_the_patient_gets_it() -> None:
     assert "every 30 min of sitting, takes 1 min 30 s" in second
     assert "[cervical-isometrics]" not in first
     assert "[cervical-isometrics]: 3 reps, hold 5 s" in second
-    assert "[chin-tuck]: 8 reps, hold 10 s" in second
+    assert "[chin-nod]: 5 reps, hold 10 s" in second
     assert "Review appointment: Monday 4 January 2027" in out
 
 
@@ -111,6 +111,6 @@ def test_show_says_how_often_each_exercise_comes_up_and_the_total_time() -> None
     out = result.stdout
     assert "A typical working day (08:30-17:30 at the desk, every break done when it comes):" in out
     assert re.search(r"^  prompts: Neck break \d+x, Get up and move \d+x$", out, re.MULTILINE)
-    assert re.search(r"^  Gentle neck isometrics +\d+x  about ", out, re.MULTILINE)
+    assert re.search(r"^  Neck press without moving +\d+x  about ", out, re.MULTILINE)
     total = re.search(r"^  total exercise time: about (\d+) min$", out, re.MULTILINE)
     assert total and 10 <= int(total[1]) <= 60

@@ -84,7 +84,7 @@ def test_the_handout_has_a_page_per_phase_with_the_exercises_of_that_phase() -> 
     assert "Phase 2: strengthen (week 3 on): from Monday 21 December 2026" in page
     assert page.count("In force now") == 1
     assert page.index("In force now") > page.index("Phase 2: strengthen")
-    assert "6 reps, hold 5 s" in page and "8 reps, hold 10 s" in page  # chin tuck, then and now
+    assert "5 reps, hold 5 s" in page and "5 reps, hold 10 s" in page  # chin nod, then and now
     assert "after every 25 min of sitting, a 1 min 15 s break at your desk" in page
     assert "after every 30 min of sitting, a 1 min 30 s break at your desk" in page
     assert "Monday to Friday, between 08:30 and 17:30" in page

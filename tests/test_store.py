@@ -160,6 +160,8 @@ _BY_TYPE: dict[str, st.SearchStrategy[Any]] = {
     "bool | None": st.none() | st.booleans(),
     "str | None": st.none() | st.text(),
     "dict[str, bool]": st.dictionaries(st.text(), st.booleans(), max_size=5),
+    # The prompt card travels with a PromptShown to the presenters; it is never stored.
+    "PromptCard | None": st.none(),
 }
 
 

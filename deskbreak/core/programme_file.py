@@ -869,10 +869,18 @@ def _check_doses_fit(breaks: list[Break], used: Mapping[str, Exercise], phases: 
             where = (f"exercises.{exercise_id}" if f"exercises.{exercise_id}" in out.marks
                      else f"breaks[{break_index}].exercises[{item_index}]")
             judge(used[exercise_id], None, brk.name, brk.duration_seconds, where, "")
+    dosed: dict[tuple[str, Any], Exercise] = {}  # each distinct dose change built once
     for index, phase in enumerate(phases):
         path = f"phases[{index}]"
-        doses = {exercise_id: (_freeze(override), replace(used[exercise_id], **override))
-                 for exercise_id, override in phase.overrides.items() if exercise_id in used}
+        doses: dict[str, tuple[Any, Exercise]] = {}
+        for exercise_id, override in phase.overrides.items():
+            if exercise_id in used:
+                frozen = _freeze(override)
+                exercise = dosed.get((exercise_id, frozen))
+                if exercise is None:
+                    exercise = dosed[(exercise_id, frozen)] = replace(used[exercise_id],
+                                                                      **override)
+                doses[exercise_id] = (frozen, exercise)
         for brk in breaks:
             change = phase.breaks.get(brk.name)
             if change is None:
@@ -885,16 +893,17 @@ def _check_doses_fit(breaks: list[Break], used: Mapping[str, Exercise], phases: 
             for exercise_id in dict.fromkeys(now.exercise_ids):
                 if exercise_id not in used:
                     continue
+                dose_key: Any
                 if exercise_id in doses:
-                    frozen, exercise = doses[exercise_id]
+                    dose_key, exercise = doses[exercise_id]
                     where = f"{path}.exercises.{exercise_id}"
                 elif duration_changed or exercise_id in new_ids:
-                    frozen, exercise = None, used[exercise_id]
+                    dose_key, exercise = None, used[exercise_id]
                     where = (f"{change_path}.duration" if duration_changed
                              else f"{change_path}.{'add' if change.add else 'exercises'}")
                 else:
                     continue
-                judge(exercise, frozen, brk.name, now.duration_seconds, where, note)
+                judge(exercise, dose_key, brk.name, now.duration_seconds, where, note)
         for exercise_id, (frozen, exercise) in doses.items():
             for brk in containing.get(exercise_id, ()):
                 if brk.name not in phase.breaks:

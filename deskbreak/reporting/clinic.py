@@ -97,9 +97,12 @@ def embed_data(page: str, document: dict[str, Any]) -> str:
 
 
 def add_section(page: str, section: str) -> str:
-    """`page` with `section` right after its header (or at the start of its body)."""
-    for marker in ("</header>", "<body>"):
-        at = page.find(marker)
+    """`page` with `section` after its summary cards (else its header, else its body's start)."""
+    summary = page.find('<section class="summary">')
+    for marker in ("</section>", "</header>", "<body>"):
+        at = page.find(marker, summary if marker == "</section>" and summary >= 0 else 0)
+        if marker == "</section>" and summary < 0:
+            continue
         if at >= 0:
             at += len(marker)
             return page[:at] + "\n" + section + page[at:]
@@ -277,7 +280,7 @@ def render_clinic(patients: list[Patient], refused: list[Refused], out: Path, to
             f"<td class=num>{int(r.get('bouts_over_60_min') or 0)}</td>"
             f"<td>{_trend_cell(r.get('pain'))}</td><td>{_trend_cell(r.get('headache'))}</td>"
             f"<td class=num>{int(r.get('safety_events') or 0)}</td>"
-            f"<td>{e(r.get('review') or '-')}</td>"
+            f"<td class=date>{e(r.get('review') or '-')}</td>"
             f"<td>{e('; '.join(reasons) or 'nothing stands out')}</td></tr>")
     problems = "".join(f"<li><code>{e(str(item.path))}</code>: {e(item.reason)}</li>"
                        for item in refused)
@@ -339,7 +342,7 @@ th,td{border-bottom:1px solid #e0e0e0;padding:.35em .5em;text-align:left;vertica
 thead th{background:#f5f5f5;position:sticky;top:0}td.num{text-align:right}
 tr.high td:first-child{border-left:6px solid #c62828}tr.some td:first-child{border-left:6px solid #ef6c00}
 tr.none td:first-child{border-left:6px solid #c8e6c9}.small{font-size:.82em;color:#555}
-.worse{color:#b71c1c;font-weight:700}.better{color:#2e7d32;font-weight:700}
+.date{white-space:nowrap}.worse{color:#b71c1c;font-weight:700}.better{color:#2e7d32;font-weight:700}
 .refused{border:1px solid #ffcc80;background:#fff8e1;border-radius:8px;padding:.2em 1em;margin-top:1em}
 footer{margin-top:1.5em;font-size:.8em;color:#555}
 @media print{thead th{position:static}tr{break-inside:avoid}}

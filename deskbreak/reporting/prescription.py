@@ -119,28 +119,46 @@ def prescription_html(prescription: dict[str, Any] | None) -> str:
         return ('<section class="prescription"><h2>Prescription</h2><p>The programme file could '
                 "not be read; only the title recorded in the log is known.</p></section>")
     facts = [("Programme", prescription["title"]),
-             ("Prescribed by", prescription["prescribed_by"]),
-             ("Phase now", prescription["phase_now"] or ""),
+             ("Phase at the end of the period", prescription["phase_now"] or ""),
              ("Review", _day(prescription["review"]) if prescription["review"] else "")]
-    parts = ['<section class="prescription"><h2>Prescription</h2><dl>',
+    style = ("<style>.prescription table.doses td,.prescription table.doses th{text-align:left;vertical-align:top}"
+             ".prescription .sub{font-size:.85em;color:#555}"
+             ".prescription strong{color:#1a237e}</style>")
+    parts = [f'<section class="prescription">{style}<h2>Prescription</h2><dl>',
              *(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in facts if v), "</dl>"]
     if not prescription["matches_log"]:
         parts.append("<p><em>The programme file has changed since the log recorded it; these "
                      "are its current doses.</em></p>")
+    before: dict[tuple[str, str], str] | None = None
     for period in prescription["periods"]:
         name = period["phase"] or "Starting doses"
         when = f" ({period['when']})" if period["when"] else ""
         parts.append(f"<h3>From {e(_day(period['since']))}: {e(name)}{e(when)}</h3>")
         rows = []
+        now: dict[tuple[str, str], str] = {}
         for brk in period["breaks"]:
-            doses = "<br>".join(f"{e(x['title'])}: {e(x['dose'])}" for x in brk["exercises"])
-            rows.append(f"<tr><td>{e(brk['name'])}</td><td>{e(brk['kind'])}</td>"
-                        f"<td>{e(format_duration(brk['every_seconds']))}</td>"
-                        f"<td>{e(format_duration(brk['duration_seconds']))}</td>"
-                        f'<td class="when">{doses}</td></tr>')
-        parts.append("<table><thead><tr><th>Break</th><th>Kind</th><th>Every</th><th>Takes</th>"
-                     f'<th class="when">Exercises and doses</th></tr></thead><tbody>'
-                     f"{''.join(rows)}</tbody></table>")
+            lines = []
+            for x in brk["exercises"]:
+                now[(brk["name"], x["id"])] = x["dose"]
+                # What this period changed from the one before stands out.
+                line = f"{e(x['title'])}: {e(x['dose'])}"
+                previous = before.get((brk["name"], x["id"])) if before is not None else None
+                if before is not None and previous is None:
+                    line = f"<strong>{line} (added)</strong>"
+                elif before is not None and previous != x["dose"]:
+                    line = f"<strong>{line} (changed)</strong>"
+                lines.append(line)
+            timing = e(f"{brk['kind']} break, every {format_duration(brk['every_seconds'])}, "
+                       f"takes {format_duration(brk['duration_seconds'])}")
+            now[(brk["name"], "")] = timing
+            if before is not None and before.get((brk["name"], "")) not in (None, timing):
+                timing = f"<strong>{timing} (changed)</strong>"
+            rows.append(f"<tr><td>{e(brk['name'])}<br><span class=sub>{timing}</span></td>"
+                        f"<td>{'<br>'.join(lines)}</td></tr>")
+        before = now
+        parts.append('<table class="doses"><colgroup><col style="width:34%"><col></colgroup>'
+                     "<thead><tr><th>Break</th><th>Exercises and doses</th></tr></thead>"
+                     f"<tbody>{''.join(rows)}</tbody></table>")
     parts.append("</section>")
     return "\n".join(parts)
 
