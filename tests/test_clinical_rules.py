@@ -194,7 +194,7 @@ def test_review_due_after_three_weeks_at_reasonable_adherence_with_no_clear_chan
     steady = prompts(28, 1) + neck_days(5, 5)
     report = summarise(steady, MONTH)
     assert report.pain_trend.words == "no clear change"
-    assert report.review.due and "4 weeks of exercises at 100% adherence" in report.review.reasons[0]
+    assert report.review.due and "28 days of exercises at 100% adherence" in report.review.reasons[0]
 
 
 def test_no_review_for_no_change_when_adherence_is_low_or_time_is_short() -> None:
