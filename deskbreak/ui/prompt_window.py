@@ -234,6 +234,9 @@ class PromptApp:
         self._buttons: dict[str, tk.Button] = {}
         self._wrapping: list[tuple[tk.Label, tk.Misc, int]] = []
         self.picture_frame: tk.Frame | None = None
+        #: Widgets of the current screen that must be wholly visible (cautions, the safety
+        #: line, the key hint): tests check them, with every button, against the window.
+        self.must_show: list[tk.Widget] = []
         self._checkin_value: int | None = None
         self._checkin_buttons: list[tk.Button] = []
         self._last_digit: tuple[int, float] | None = None
@@ -354,6 +357,7 @@ class PromptApp:
         self._body = self._tk.Frame(self.root, padx=PAD, pady=12)
         self._body.pack(fill="both", expand=True)
         self._buttons = {}
+        self.must_show = []
         self._wrapping = []
         self._canvas = None
         self._count_label = None
@@ -450,7 +454,7 @@ class PromptApp:
             snooze.configure(state="disabled")
             reason = req.snooze_reason or DEFAULT_SNOOZE_REASON
             self._label(body, f"Snooze is not available: {reason}.", "prompt-small",
-                        colour=p.muted, wrap_in=body, slack=2 * PAD, pady=(6, 0))
+                        colour=p.muted, wrap_in=body, slack=2 * PAD + 8, pady=(6, 0))
             self._on_escape = lambda: self._finish({"answer": "skip"})
             hint = "Enter starts \u00b7 Esc skips"
         self._label(body, hint + " (click the window first)", "prompt-small", colour=p.muted,
@@ -515,19 +519,21 @@ class PromptApp:
         header.pack(side="top", fill="x")
         self._progress_label = self._label(header, "", "g-progress", colour=p.muted)
         if screen.title:
-            self._label(header, screen.title, "g-title", wrap_in=body, slack=2 * PAD)
+            self._label(header, screen.title, "g-title", wrap_in=body, slack=2 * PAD + 8)
             self._label(header, screen.dose_text, "g-small", colour=p.muted, wrap_in=body,
-                        slack=2 * PAD)
+                        slack=2 * PAD + 8)
 
         # Footer first, so it always gets its room: cautions, safety, key hint, buttons.
         footer = tk.Frame(body)
         footer.pack(side="bottom", fill="x")
         for caution in screen.cautions:
-            self._label(footer, f"\u26a0 {caution}", "g-caution", colour=p.caution,
-                        wrap_in=body, slack=2 * PAD, pady=(2, 0))
+            self.must_show.append(self._label(
+                footer, f"\u26a0 {caution}", "g-caution", colour=p.caution, wrap_in=body,
+                slack=2 * PAD + 8, pady=(2, 0)))
         if not final or screen.kind is ScreenKind.CHECKIN:
-            self._label(footer, guided_safety_line(), "g-small", colour=p.muted, wrap_in=body,
-                        slack=2 * PAD, pady=(6, 0))
+            self.must_show.append(self._label(
+                footer, guided_safety_line(), "g-small", colour=p.muted, wrap_in=body,
+                slack=2 * PAD + 8, pady=(6, 0)))
         buttons = tk.Frame(footer)
         buttons.pack(fill="x", pady=(8, 0))
         if screen.kind is ScreenKind.CHECKIN:
@@ -547,7 +553,8 @@ class PromptApp:
             self._button(buttons, "skip-exercise", "Skip this exercise", self._skip_exercise,
                          font="g-button", padx=(8, 0))
             hint = "Enter: next \u00b7 Esc: stop"
-        self._label(footer, hint, "g-small", colour=p.muted, pady=(6, 0))
+        self.must_show.append(self._label(footer, hint, "g-small", colour=p.muted,
+                                          pady=(6, 0)))
 
         # The middle: instructions that scroll when long, and room for a picture beside them.
         middle = tk.Frame(body)
@@ -556,13 +563,13 @@ class PromptApp:
         self.picture_frame.pack(side="right", fill="y")
         self._fill_picture(self.picture_frame, screen)
         content = self._scrolling(middle)
-        self._label(content, screen.heading, "g-heading", wrap_in=content, slack=4)
+        self._label(content, screen.heading, "g-heading", wrap_in=content, slack=8)
         if screen.detail:
-            self._label(content, screen.detail, "g-text", wrap_in=content, slack=4)
+            self._label(content, screen.detail, "g-text", wrap_in=content, slack=8)
         if screen.countdown_seconds is not None:
             self._count_label = self._label(content, "", "g-count")
         for number, step in enumerate(screen.steps, start=1):
-            self._label(content, f"{number}. {step}", "g-text", wrap_in=content, slack=4,
+            self._label(content, f"{number}. {step}", "g-text", wrap_in=content, slack=8,
                         pady=(4, 0))
         if screen.kind is ScreenKind.CHECKIN:
             self._build_checkin(content)
@@ -747,7 +754,7 @@ class PromptApp:
         body = self._new_body()
         self._label(body, "Stop the break?", "g-title")
         self._label(body, "Why are you stopping? Your answer goes into your log for your "
-                    "physio.", "g-text", wrap_in=body, slack=2 * PAD, pady=(4, 10))
+                    "physio.", "g-text", wrap_in=body, slack=2 * PAD + 8, pady=(4, 10))
         for number, (reason, text) in enumerate(STOP_REASONS, start=1):
             self._button(body, f"reason-{reason}", f"{number}  {text}",
                          lambda r=reason: self._stop(r), font="g-button", side="top",
@@ -785,7 +792,7 @@ class PromptApp:
         body = self._new_body()
         self._label(body, "Stopped", "g-title")
         self._label(body, symptom_advice(), "g-text", colour=p.caution, wrap_in=body,
-                    slack=2 * PAD, pady=(6, 0))
+                    slack=2 * PAD + 8, pady=(6, 0))
         row = self._tk.Frame(body)
         row.pack(side="bottom", fill="x")
         self._button(row, "close", "Close", lambda: self._finish(answer), default=True,
