@@ -27,6 +27,9 @@ Lines the service may write to stdin after the request (the window keeps reading
 
     {"show": true}                             show the hidden window again
 
+A service that closes stdin after the request (it cannot send "show") gets a window that exits
+0 once it has hidden; the service then reopens the prompt by starting a new window.
+
 Choices this module makes:
 
 * **Never steals the keyboard.** The window is mapped with the EWMH hint `_NET_WM_USER_TIME = 0`
@@ -243,6 +246,7 @@ class PromptApp:
         self._done_button: tk.Button | None = None
         self._stdin_fd: int | None = None
         self._stdin_buffer = b""
+        self._stdin_open = False
         self._build_prompt()
 
     # --- lifecycle -------------------------------------------------------------------------
@@ -265,15 +269,20 @@ class PromptApp:
         self.root.deiconify()
         self._after_layout()
 
-    def listen(self, fd: int, leftover: bytes = b"") -> None:
+    def listen(self, fd: int, leftover: bytes = b"", *, at_eof: bool = False) -> None:
         """Keep reading service lines ({"show": true}) from `fd` until it reaches EOF."""
         self._stdin_fd = fd
         self._stdin_buffer = leftover
         self._handle_service_lines()
+        if at_eof:
+            self._stdin_open = False
+            return
+        self._stdin_open = True
         try:
             self.root.tk.createfilehandler(fd, self._tk.READABLE, self._on_stdin)
         except (AttributeError, self._tk.TclError):
             log.info("cannot watch stdin on this platform: the window cannot be re-shown")
+            self._stdin_open = False
 
     def _on_stdin(self, fd: int, _mask: int) -> None:
         try:
@@ -282,6 +291,9 @@ class PromptApp:
             chunk = b""
         if not chunk:
             self.root.tk.deletefilehandler(fd)
+            self._stdin_open = False
+            if self._hidden and self.root.state() == "withdrawn":
+                self._finish()  # hidden, and nobody left who could show it again
             return
         self._stdin_buffer += chunk
         self._handle_service_lines()
@@ -337,8 +349,14 @@ class PromptApp:
         self.root.after(HIDE_NOTICE_MS, self._withdraw_if_hidden)
 
     def _withdraw_if_hidden(self) -> None:
-        if self._hidden:
-            self.root.withdraw()
+        if not self._hidden:
+            return
+        if not self._stdin_open:
+            # The service closed our stdin, so it cannot ask us to show again: it reopens the
+            # prompt with a new window instead, and this one ends.
+            self._finish()
+            return
+        self.root.withdraw()
 
     def _place_in_corner(self, width: int, height: int) -> None:
         corner = self.request.corner
@@ -848,18 +866,18 @@ def _map_without_focus(root: tk.Tk) -> None:
         conn.close()
 
 
-def read_request(fd: int) -> tuple[bytes, bytes]:
-    """The request (the first line, or everything when stdin ends without a newline) and
-    whatever came after it, read straight from the file descriptor so nothing is left in a
-    Python buffer the window's later reads would miss."""
+def read_request(fd: int) -> tuple[bytes, bytes, bool]:
+    """The request (the first line, or everything when stdin ends without a newline), whatever
+    came after it, and whether stdin has ended; read straight from the file descriptor so
+    nothing is left in a Python buffer the window's later reads would miss."""
     data = b""
     while b"\n" not in data:
         chunk = os.read(fd, 65536)
         if not chunk:
-            return data, b""
+            return data, b"", True
         data += chunk
     first, rest = data.split(b"\n", 1)
-    return first, rest
+    return first, rest, False
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -877,7 +895,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     fd = sys.stdin.fileno()
     try:
-        first, rest = read_request(fd)
+        first, rest, at_eof = read_request(fd)
         data = json.loads(first.decode("utf-8"))
         request = parse_request(data)
     except (json.JSONDecodeError, UnicodeDecodeError, RequestError) as error:
@@ -886,7 +904,7 @@ def main(argv: list[str] | None = None) -> int:
     app = PromptApp(request, AnswerWriter(sys.stdout), speed=args.speed,
                     show_notes=bool(data.get("show_notes", False)),
                     layout_file=args.layout_file)
-    app.listen(fd, rest)
+    app.listen(fd, rest, at_eof=at_eof)
     app.run()
     return 0
 

@@ -218,6 +218,18 @@ def test_closing_the_prompt_with_the_window_manager_hides_it_and_the_service_can
     assert prompt.answers() == [{"answer": "stopped", "reason": "busy"}]
 
 
+def test_a_prompt_hidden_by_the_window_manager_ends_when_the_service_cannot_show_it_again(
+        desktop: Any, editor: int) -> None:
+    """With stdin closed after the request the service reopens by starting a new window, so
+    the hidden one says {"hidden": true} and ends (no invisible window left behind)."""
+    prompt = PromptProcess(desktop, request())
+    window = desktop.wait_for_window(PROMPT_TITLE)
+    prompt.click(window, "start")
+    guided = desktop.wait_for_window(GUIDED_TITLE)
+    desktop.xdotool("windowactivate", "--sync", str(guided), "key", "alt+F4")
+    assert prompt.answers_after_start() == [{"hidden": True}]
+
+
 def test_start_then_enter_through_every_screen_answers_done(desktop: Any, editor: int) -> None:
     prompt = PromptProcess(desktop, request(), speed=50)
     window = desktop.wait_for_window(PROMPT_TITLE)
