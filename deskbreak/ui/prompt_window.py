@@ -516,7 +516,7 @@ class PromptApp:
         self._show_screen()
 
     def _show_screen(self, *, resume: bool = False) -> None:
-        tk, f, p = self._tk, self._fonts, self.palette
+        tk, p = self._tk, self.palette
         self._cancel_timer()
         screen = self._screens[self._index]
         body = self._new_body()
