@@ -389,7 +389,7 @@ def real_break_request() -> dict[str, Any]:
     brk = programme.breaks[0]
     exercises = [programme.exercises[i] for i in brk.exercise_ids[:3]]
     return request(**{"break": brk.name, "title": programme.title, "notes": programme.notes,
-                      "neck_checkin": True,
+                      "neck_checkin": True, "show_notes": False,
                       "exercises": [exercise_payload(e) for e in exercises]})
 
 
@@ -425,3 +425,29 @@ def test_screenshots_for_the_readme_show_a_real_break(desktop: Any, editor: int)
     desktop.xdotool("windowactivate", "--sync", str(guided), "key", "Return")
     assert checkin.answers_after_start() == [{"checkin": "neck", "value": 4},
                                              {"answer": "done"}]
+
+
+def test_the_headache_programmes_prompt_is_short_and_its_notes_open_once_a_day(
+        desktop: Any, editor: int) -> None:
+    """Issue 8 point 7: with the headache example the prompt was ~650 px, mostly warnings."""
+    from deskbreak.library import load_programme, programmes_dir
+    from deskbreak.ui.prompt_protocol import exercise_payload
+
+    programme = load_programme(programmes_dir() / "cervicogenic-headache-phase1.yaml")
+    brk = programme.breaks[0]
+    spec = request(**{"break": brk.name, "title": programme.title, "notes": programme.notes,
+                      "exercises": [exercise_payload(programme.exercises[i])
+                                    for i in brk.exercise_ids[:4]]})
+    heights = []
+    for _ in range(2):  # the first prompt of the day, then the next one
+        prompt = PromptProcess(desktop, spec)
+        window = desktop.wait_for_window("^deskbreak: " + brk.name + "$")
+        prompt.button("start")
+        geometry = desktop.xdotool("getwindowgeometry", "--shell", str(window))
+        heights.append(int(dict(line.split("=") for line in geometry.split())["HEIGHT"]))
+        desktop.xdotool("windowactivate", "--sync", str(window), "key", "Escape")
+        assert prompt.answers() == [{"answer": "snooze"}]
+    first, second = heights
+    assert first <= 560, f"the first prompt of the day is {first} px tall"
+    assert second <= 320, f"a later prompt is {second} px tall"
+    assert second < first  # the notes showed open only the first time
