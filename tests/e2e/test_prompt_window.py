@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from deskbreak.ui.prompt_protocol import parse_message
+
 REPO = Path(__file__).resolve().parents[2]
 PROMPT_TITLE = "^deskbreak: neck mobility$"
 GUIDED_TITLE = "^deskbreak: guided break$"
@@ -125,6 +127,8 @@ class PromptProcess:
         finally:
             self.desktop.stop_process(self.proc)
         assert self.proc.returncode == 0, err
+        for line in out.splitlines():
+            parse_message(line)  # every line is one the service reads (raises otherwise)
         return [json.loads(line) for line in out.splitlines()]
 
     def answers_after_start(self, timeout: float = 10) -> list[dict[str, Any]]:
