@@ -113,9 +113,6 @@ HOW_TO_REOPEN = ("Hidden. Your break is still waiting: choose \u201cStart a brea
 NOTES_LINE = "Notes from your physio"
 #: The file (in the state folder) that remembers the day the notes last showed open.
 NOTES_MARKER = "notes-shown"
-#: Shown when deskbreak.core.safety is not there to give its own line.
-FALLBACK_SAFETY_LINE = ("Stop if you feel dizzy, sick, numb or tingling, or a sharp or "
-                        "spreading pain, and ask your physio before going on.")
 STOP_REASONS = (
     ("busy", "Busy: no time now"),
     ("symptoms", "Pain, dizziness or another symptom"),
@@ -164,21 +161,10 @@ def notes_open_today(state_dir: Path, today: date, notes: str) -> bool:
 
 
 def guided_safety_line() -> str:
-    """The one short safety line every guided screen carries (from deskbreak.core.safety)."""
-    try:
-        from deskbreak.core import safety
-    except ImportError:
-        return FALLBACK_SAFETY_LINE
-    for name in ("GUIDED_LINE", "GUIDED_SCREEN_LINE", "SCREEN_LINE"):
-        line = getattr(safety, name, None)
-        if isinstance(line, str) and line:
-            return line
-    function = getattr(safety, "guided_line", None)
-    if callable(function):
-        value = function()
-        if isinstance(value, str) and value:
-            return value
-    return FALLBACK_SAFETY_LINE
+    """The one short safety line every guided screen carries (the built-in safety card's)."""
+    from deskbreak.core.safety import SCREEN_LINE
+
+    return SCREEN_LINE
 
 
 class AnswerWriter:
@@ -840,17 +826,14 @@ class PromptApp:
 
 
 def symptom_advice() -> str:
-    """What to do when an exercise brought on symptoms (from deskbreak.core.safety if there)."""
-    try:
-        from deskbreak.core import safety
-        text = getattr(safety, "SYMPTOM_ADVICE", None)
-        if isinstance(text, str) and text:
-            return text
-    except ImportError:
-        pass
-    return ("Rest and do not repeat the exercise that brought it on. If it does not settle, "
-            "or you feel dizzy, numb, weak or unwell, get medical advice today and tell your "
-            "physio.")
+    """What to do when an exercise brought on symptoms: the safety card's "stop" advice."""
+    from deskbreak.core.safety import SAFETY_CARD
+
+    stop = SAFETY_CARD.section("stop")
+    return (f"{stop.heading}. Sit or lie down somewhere safe and rest. If it settles within a "
+            "few minutes, carry on with your day and leave that exercise out until you have "
+            "spoken to your physio. If it does not settle, the tray menu's \u201cWhen to get "
+            "help\u201d (or \u201cdeskbreak safety\u201d) says what to do next.")
 
 
 def _map_without_focus(root: tk.Tk) -> None:

@@ -455,3 +455,18 @@ def test_the_headache_programmes_prompt_is_short_and_its_notes_open_once_a_day(
     assert first <= 560, f"the first prompt of the day is {first} px tall"
     assert second <= 320, f"a later prompt is {second} px tall"
     assert second < first  # the notes showed open only the first time
+
+
+def test_stopping_for_symptoms_says_what_to_do_before_the_answer_is_sent(
+        desktop: Any, editor: int) -> None:
+    prompt = PromptProcess(desktop, request(), speed=1)
+    window = desktop.wait_for_window(PROMPT_TITLE)
+    desktop.xdotool("windowactivate", "--sync", str(window), "key", "Return")
+    guided = desktop.wait_for_window(GUIDED_TITLE)
+    desktop.xdotool("windowactivate", "--sync", str(guided), "key", "Escape")
+    prompt.button("reason-symptoms", GUIDED_TITLE[1:-1])
+    desktop.xdotool("windowactivate", "--sync", str(guided), "key", "2")  # symptoms
+    prompt.button("close", GUIDED_TITLE[1:-1])
+    assert prompt.proc.poll() is None, "the advice closed before it could be read"
+    prompt.click(guided, "close", GUIDED_TITLE[1:-1])
+    assert prompt.answers_after_start() == [{"answer": "stopped", "reason": "symptoms"}]
