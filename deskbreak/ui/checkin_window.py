@@ -30,12 +30,15 @@ def run(writer: AnswerWriter) -> None:
     root = tk.Tk(className="deskbreak")
     root.withdraw()
     root.title(TITLE)
+    from deskbreak.ui import theme  # light or dark as the desktop prefers (h7's module)
+
+    palette = theme.apply(root)
     big = tkfont.Font(root=root, family="DejaVu Sans", size=15, weight="bold")
     normal = tkfont.Font(root=root, family="DejaVu Sans", size=12)
     frame = tk.Frame(root, padx=16, pady=12)
     frame.pack(fill="both", expand=True)
     tk.Label(frame, text=QUESTION, font=big).pack(anchor="w")
-    tk.Label(frame, text=EXPLANATION, font=normal, fg="#555555").pack(anchor="w", pady=(2, 10))
+    tk.Label(frame, text=EXPLANATION, font=normal, fg=palette.muted).pack(anchor="w", pady=(2, 10))
     row = tk.Frame(frame)
     row.pack(fill="x")
 
