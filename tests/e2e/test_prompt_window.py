@@ -158,6 +158,41 @@ def shoot(desktop: Any, window: int, name: str) -> Path:
     return path
 
 
+def button_positions(desktop: Any, window: int) -> dict[str, tuple[int, int]]:
+    """Centres of the prompt's Start, Snooze and Skip buttons, for a window the test did not
+    start itself (the service's): found in a screenshot by the buttons' own colour, in the
+    first band of rows that holds three of them side by side (the light theme)."""
+    from PIL import Image
+
+    from deskbreak.ui.theme import LIGHT
+
+    image = Image.open(shoot(desktop, window, "buttons-probe.png")).convert("RGB")
+    target = tuple(int(LIGHT.button[i:i + 2], 16) for i in (1, 3, 5))
+    width, height = image.size
+    pixels = image.load()
+    for y in range(height):
+        runs: list[tuple[int, int]] = []
+        start = None
+        for x in range(width + 1):
+            inside = x < width and pixels[x, y] == target
+            if inside and start is None:
+                start = x
+            elif not inside and start is not None:
+                if x - start >= 20:
+                    runs.append((start, x))
+                start = None
+        if len(runs) == 3:
+            # Move to the middle of the band for a safe click.
+            band_end = y
+            # (down the button's left edge, where no label text is)
+            while band_end + 1 < height and pixels[runs[0][0] + 2, band_end + 1] == target:
+                band_end += 1
+            middle = (y + band_end) // 2
+            centres = [((a + b) // 2, middle) for a, b in runs]
+            return dict(zip(("start", "snooze", "skip"), centres))
+    raise AssertionError("no row of three buttons in the prompt")
+
+
 def test_prompt_appears_in_the_corner_without_taking_focus_and_skip_answers_skip(
         desktop: Any, editor: int) -> None:
     focus(desktop, editor)
@@ -169,6 +204,11 @@ def test_prompt_appears_in_the_corner_without_taking_focus_and_skip_answers_skip
     values = dict(line.split("=") for line in geometry.split())
     assert int(values["X"]) > 640 and int(values["Y"]) > 400  # bottom-right quarter
     shoot(desktop, window, "prompt.png")
+    # The buttons found from the picture are where the window says they are.
+    found = button_positions(desktop, window)
+    for key in ("start", "snooze", "skip"):
+        x, y = prompt.button(key)
+        assert abs(found[key][0] - x) <= 3 and abs(found[key][1] - y) <= 3, (key, found)
     prompt.click(window, "skip")
     assert prompt.answers() == [{"answer": "skip"}]
 
