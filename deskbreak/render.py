@@ -123,7 +123,7 @@ def weeks_text(programme: Programme) -> str:
             span += (f" (weeks {week_from}-{programme.week_on(last)})" if last
                      and programme.week_on(last) != week_from else f" (week {week_from}"
                      + (")" if last else " on)"))
-        title = _phase_label(programme, phase)
+        title = phase.name if phase is not None else "Starting doses"
         lines += ["", f"{title}: {span}", "-" * min(78, len(title) + len(span) + 2)]
         lines += _breaks_text(programme.on(first), steps=False)
         lines += ["", *_load_text(programme, first)]

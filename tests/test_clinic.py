@@ -149,7 +149,9 @@ def test_the_json_export_puts_the_clinic_record_in_its_first_lines(
     out = tmp_path / "alex.json"
     export(log, "json", out)
     document = json.loads(out.read_text(encoding="utf-8"))
-    assert list(document)[:4] == ["format", "version", "clinic", "prescription"]
+    keys = list(document)
+    assert (document["format"], document["version"]) == (EXPORT_FORMAT, EXPORT_VERSION)
+    assert keys.index("clinic") < keys.index("summary") < keys.index("events")
     assert document["clinic"]["phase"] == "Phase 2: strengthen"
     assert document["events"]  # still the whole, lossless export
     read = read_file(out)
@@ -326,3 +328,24 @@ def test_names_with_markup_stay_text_in_the_clinic_page_and_the_data_block(
     assert run_cli("clinic", str(report), "--out", str(out)).returncode == 0
     clinic = out.read_text(encoding="utf-8")
     assert "<script>" not in clinic and "&lt;/template&gt;&lt;script&gt;" in clinic
+
+
+def test_deskbreak_simulate_across_the_phase_change_prompts_the_new_exercise_from_that_day(
+        tmp_path: Path) -> None:
+    programme = tmp_path / "alex.yaml"
+    programme.write_text(PROGRAMME, encoding="utf-8")
+    rows = ["at,what"]
+    for day in ("2026-12-04", "2026-12-07"):  # the Friday before phase 2, its first Monday
+        rows += [f"{day}T09:00:00,active", f"{day}T16:00:00,idle"]
+    rows.append("2026-12-07T18:00:00,end")
+    trace = tmp_path / "trace.csv"
+    trace.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = run_cli("simulate", "--programme", str(programme), "--trace", str(trace))
+    assert result.returncode == 0, result.stderr
+    prompts = [json.loads(line) for line in result.stdout.splitlines()
+               if json.loads(line).get("event") == "prompt"]
+    friday = [p for p in prompts if p["at"].startswith("2026-12-04")]
+    monday = [p for p in prompts if p["at"].startswith("2026-12-07")]
+    assert friday and monday
+    assert not any("cervical-isometrics" in p["exercises"] for p in friday)
+    assert any("cervical-isometrics" in p["exercises"] for p in monday)

@@ -286,6 +286,15 @@ def build_service(args: argparse.Namespace, paths: Paths, engine_thread: EngineT
                          console=args.console, speed=args.speed,
                          idle_source=args.idle_source, windows=not args.no_windows)
     presenter: Presenter
+
+    def open_log() -> Any:
+        # A damaged log was set aside and a new one started: say so in one line, as report
+        # and simulate --log do.
+        store = open_store(paths.database)
+        if store.notice:
+            print(f"deskbreak: {store.notice}", file=sys.stderr, flush=True)
+        return store
+
     if console:
         from deskbreak.presenters import ConsolePresenter
 
@@ -299,7 +308,7 @@ def build_service(args: argparse.Namespace, paths: Paths, engine_thread: EngineT
                                      windows=options.windows, speed=options.speed,
                                      window_args=window_args)
     return Service(options=options, paths=paths, clock=clock, programme=programme,
-                   engine_thread=engine_thread, open_store=lambda: open_store(paths.database),
+                   engine_thread=engine_thread, open_store=open_log,
                    presenter=presenter, sensors=open_sensors(options.idle_source),
                    load_programme=load_programme, tray=tray, startup_rejection=rejected)
 

@@ -61,6 +61,11 @@ class ProgrammeWatcher:
             return LoadResult(None, ProgrammeRejected(at=now, path=str(self.path),
                                                       problems=tuple(problems)), message)
         if not forced and programme.content_hash == current_hash:
+            if self.problems:
+                # The same programme as in force, but the file was broken in between: it is
+                # good again, so its old problems must no longer be reported.
+                self.problems = []
+                return LoadResult(None, None, f"fixed: {programme.title!r} is in force again")
             return LoadResult(None, None, "unchanged")
         self.problems = []
         return LoadResult(programme, None, f"loaded {programme.title!r}")
