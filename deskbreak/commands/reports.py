@@ -135,7 +135,26 @@ def build_report(store: SqliteStore, period: Period) -> tuple[Report, datetime, 
 
     since = _local_midnight(period.first)
     until = _local_midnight(period.last + timedelta(days=1))
-    return summarise_facts(store.report_facts(period), period), since, until
+    review = _programme_review_date(store, until)
+    return summarise_facts(store.report_facts(period), period, review), since, until
+
+
+def _programme_review_date(store: SqliteStore, until: datetime) -> date | None:
+    """The review date of the programme in force at the end of the period (for the review
+    banner): from the file the log last loaded, else the installed programme; None when it has
+    none or cannot be read (a report never fails for it)."""
+    from deskbreak.core.events import ProgrammeLoaded
+    from deskbreak.paths import user_paths
+
+    loaded = [e for e in store.events(until=until, kinds=("programme",))
+              if isinstance(e, ProgrammeLoaded)]
+    paths = [Path(loaded[-1].path)] if loaded else []
+    for path in [*paths, user_paths().installed_programme]:
+        data = _read_yaml_mapping(path)
+        if data is not None:
+            review = data.get("review")
+            return review if isinstance(review, date) else None
+    return None
 
 
 def cmd_log(args: argparse.Namespace) -> int:

@@ -296,7 +296,7 @@ EVENT_TYPES: dict[str, type[Any]] = {
 
 HEADACHE_LEVELS = ("none", "mild", "moderate", "severe")
 #: How long a diary headache lasted: under an hour, 1 to 4 hours, over 4 hours, all day.
-DIARY_DURATIONS = ("under 1h", "1-4h", "over 4h", "all day")
+DIARY_DURATIONS = ("under-1h", "1-4h", "over-4h", "all-day")
 
 
 def event_to_json(event: Event) -> dict[str, Any]:

@@ -134,6 +134,9 @@ class Checkins:
 
     #: After a finished guided break: "How is your neck now?" (0 to 10).
     neck_after_break: bool = False
+    #: Just before a guided break: a quick "How is your neck now?" (0 to 10), so reports can
+    #: pair it with the rating after the break.
+    neck_before_break: bool = False
     #: Once a working day: "Did you have a headache today?" (none / mild / moderate / severe).
     headache_daily: bool = False
     #: When the daily headache question comes; None means 30 minutes before working hours end.

@@ -710,6 +710,7 @@ def _build_settings(raw: Mapping[str, Any], out: _Collector) -> Settings:
         sound=raw.get("sound", defaults.sound),
         checkins=Checkins(
             neck_after_break=checkins_raw.get("neck_after_break", False),
+            neck_before_break=checkins_raw.get("neck_before_break", False),
             headache_daily=checkins_raw.get("headache_daily", False),
             headache_at=headache_at,
         ),

@@ -114,6 +114,8 @@ SETTINGS = Spec(
             "Optional symptom questions.",
             keys={
                 "neck_after_break": Spec("bool", "Ask 'How is your neck now?' after a break."),
+                "neck_before_break": Spec("bool", "Also ask it just before a guided break, "
+                                          "for before/after pairs in the report."),
                 "headache_daily": Spec("bool", "Ask once a working day about headaches."),
                 "headache_at": Spec("clock", "When to ask about headaches, \"HH:MM\"."),
             },

@@ -12,8 +12,9 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
+from deskbreak.core.events import SafetyAdvice, Screening, ScreeningDue
 from deskbreak.core.safety import EMERGENCY, SAME_DAY
 
 #: A neck rating (0-10) at or above this asks the screening questions.
@@ -171,3 +172,62 @@ def end_of_day(now: datetime) -> datetime:
 def same_day_advice_lines() -> tuple[str, ...]:
     """The card's same-day signs, for windows that show them after a yes."""
     return SAME_DAY.signs
+
+
+@dataclass
+class SafetyState:
+    """What the engine remembers about screening: the day's last neck rating (to see a rise),
+    whether the questions were asked today, and how long neck prompts are paused.
+
+    The questions are asked at most once a day: after all no, a second high rating is recorded
+    without asking again; after any yes, neck prompts are already paused for the day."""
+
+    #: The latest neck rating (before or after a break) and the day it was given.
+    last_neck: tuple[date, int] | None = None
+    #: The day the questions were last asked, and why.
+    asked_on: date | None = None
+    trigger: Trigger | None = None
+    #: Neck-exercise (micro) prompts are paused until then (None: not paused).
+    neck_paused_until: datetime | None = None
+
+    def after_neck(self, at: datetime, value: int) -> ScreeningDue | None:
+        """A neck rating (0-10) was given at `at`: the screening it calls for, if any."""
+        day = at.date()
+        before = self.last_neck[1] if self.last_neck and self.last_neck[0] == day else None
+        self.last_neck = (day, value)
+        return self._ask(at, neck_trigger(value, before))
+
+    def after_headache(self, at: datetime, level: str | int) -> ScreeningDue | None:
+        """A headache answer about today: the screening it calls for, if any."""
+        return self._ask(at, headache_trigger(level))
+
+    def after_stop(self, at: datetime, reason: str | None) -> ScreeningDue | None:
+        """A guided break was stopped for `reason`: the screening it calls for, if any."""
+        return self._ask(at, stop_trigger(reason))
+
+    def answered(self, at: datetime, answers: Mapping[str, bool],
+                 trigger: str | None = None) -> tuple[Screening, SafetyAdvice]:
+        """The questions were answered: the events to log. With any yes, neck prompts pause
+        until the end of the day. `trigger` is used when none is pending (the window says
+        why it asked). Raises ValueError for unknown question ids."""
+        result = assess(answers)
+        why = self.trigger.value if self.trigger is not None else (trigger or "asked")
+        self.trigger = None
+        self.asked_on = at.date()
+        until = end_of_day(at) if result.any_yes else None
+        if until is not None:
+            self.neck_paused_until = max(until, self.neck_paused_until or until)
+        return (Screening(at=at, trigger=why, answers=dict(answers)),
+                SafetyAdvice(at=at, trigger=why, any_yes=result.any_yes,
+                             advice=result.advice.value, until=until))
+
+    def neck_paused(self, now: datetime) -> bool:
+        """True while neck-exercise prompts are paused after a yes."""
+        return self.neck_paused_until is not None and now < self.neck_paused_until
+
+    def _ask(self, at: datetime, trigger: Trigger | None) -> ScreeningDue | None:
+        if trigger is None or self.asked_on == at.date() or self.neck_paused(at):
+            return None
+        self.asked_on = at.date()
+        self.trigger = trigger
+        return ScreeningDue(at=at, trigger=trigger.value)

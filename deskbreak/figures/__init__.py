@@ -37,12 +37,17 @@ def figure_ids(folder: Path | None = None) -> list[str]:
 
 @lru_cache(maxsize=64)
 def _description(path: Path) -> dict[str, Any]:
-    import yaml
+    # Through the product's one guarded YAML reader (no tags, anchors or aliases, bounded
+    # size and nesting), like every other file deskbreak reads.
+    from yaml.constructor import SafeConstructor
+
+    from deskbreak.core.programme_file import ProgrammeInvalid, compose_safely
 
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise FigureError(f"{path.name}: not valid YAML: {error}") from None
+        node = compose_safely(path.read_text(encoding="utf-8"), path.name)
+    except ProgrammeInvalid as error:
+        raise FigureError("; ".join(error.lines())) from None
+    data = SafeConstructor().construct_document(node) if node is not None else None
     if not isinstance(data, dict):
         raise FigureError(f"{path.name}: a figure description is a mapping")
     return data

@@ -16,7 +16,6 @@ from typing import Any
 from deskbreak.figures.pose import (
     FLOOR_Y,
     GHOST,
-    PANEL_H,
     PANEL_W,
     SOLID,
     Body,
@@ -130,10 +129,10 @@ def _arrow(spec: Mapping[str, Any], bodies: Mapping[str, Body]) -> list[Shape]:
         arc = spec["arc"]
         centre = _where(arc["centre"], bodies[arc.get("pose", "end")])
         rx, ry = float(arc["rx"]), float(arc.get("ry", arc["rx"]))
-        start, end = float(arc["from"]), float(arc["to"])
-        steps = max(8, int(abs(end - start) / 4))
-        points = [(centre[0] + rx * math.cos(math.radians(start + (end - start) * i / steps)),
-                   centre[1] + ry * math.sin(math.radians(start + (end - start) * i / steps)))
+        first, last = float(arc["from"]), float(arc["to"])
+        steps = max(8, int(abs(last - first) / 4))
+        points = [(centre[0] + rx * math.cos(math.radians(first + (last - first) * i / steps)),
+                   centre[1] + ry * math.sin(math.radians(first + (last - first) * i / steps)))
                   for i in range(steps + 1)]
         return _with_heads(points, colour, both=spec.get("both", False))
     if "push" in spec:

@@ -128,6 +128,10 @@ def _line(body: Body, points: list[Point], width: float, colour: str) -> None:
 def _arm_from(body: Body, shoulder: Point, spec: Mapping[str, Any] | None,
               default: Mapping[str, Any]) -> tuple[Point, Point]:
     spec = spec or default
+    if "elbow_at" in spec:
+        # Both points given: an arm pointing towards or away from the viewer looks shorter
+        # than it is (the upper arm of a forearm resting on a door frame, seen from the side).
+        return _where_point(body, spec["elbow_at"]), _where_point(body, spec["hand"])
     if "hand" in spec:
         where = spec["hand"]
         base = body.point(where[0]) if isinstance(where[0], str) else (0.0, 0.0)
@@ -137,6 +141,14 @@ def _arm_from(body: Body, shoulder: Point, spec: Mapping[str, Any] | None,
     elbow = down(shoulder, UPPER_ARM, float(spec.get("shoulder", 0)))
     hand = down(elbow, FOREARM, float(spec.get("shoulder", 0)) + float(spec.get("elbow", 0)))
     return elbow, hand
+
+
+def _where_point(body: Body, ref: Any) -> Point:
+    """A landmark plus an offset ([name, dx, dy]) or a plain [x, y]."""
+    if isinstance(ref[0], str):
+        base = body.point(ref[0])
+        return (base[0] + float(ref[1]), base[1] + float(ref[2]))
+    return (float(ref[0]), float(ref[1]))
 
 
 # --- side view --------------------------------------------------------------------------------
@@ -319,11 +331,12 @@ def _front(setting: str, p: Mapping[str, Any], ink: Ink, back: bool) -> Body:
     _front_head(head_shapes, head, lean + tilt, turn, pitch, back, ink)
     arms = p.get("arms", {})
     behind = [n for n in sides if (arms.get(n) or {}).get("behind_head")]
-    order = [*behind, None, *(n for n in sides if n not in behind)]
-    for name in order:
-        if name is None:
+    order: list[str | None] = [*behind, None, *(n for n in sides if n not in behind)]
+    for arm in order:
+        if arm is None:
             body.shapes.extend(head_shapes.shapes)
             continue
+        name = arm
         sign = sides[name]
         shoulder = shoulders[name]
         default = {"shoulder": sign * 9, "elbow": -sign * 5}

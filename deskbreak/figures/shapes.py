@@ -11,11 +11,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from html import escape
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import escape
 
 if TYPE_CHECKING:
-    from PIL import Image, ImageDraw
+    from PIL import Image, ImageDraw, ImageFont
 
 Point = tuple[float, float]
 
@@ -98,7 +98,7 @@ def to_svg(drawing: Drawing, width: float | None = None) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_num(drawing.width)} '
         f'{_num(drawing.height)}" width="{_num(drawing.width * scale)}" '
         f'height="{_num(drawing.height * scale)}" role="img"'
-        + (f' aria-label="{escape(drawing.title, {chr(34): "&quot;"})}"' if drawing.title else "")
+        + (f' aria-label="{escape(drawing.title)}"' if drawing.title else "")
         + ">"
     ]
     if drawing.title:
@@ -213,10 +213,10 @@ def _dashed(points: Sequence[Point], dash: tuple[float, float]) -> list[tuple[Po
     return runs
 
 
-_FONTS: dict[tuple[int, bool], object] = {}
+_FONTS: dict[tuple[int, bool], ImageFont.FreeTypeFont | ImageFont.ImageFont] = {}
 
 
-def _font(size: float, bold: bool) -> object:
+def _font(size: float, bold: bool) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     from PIL import ImageFont
 
     key = (max(1, round(size)), bold)

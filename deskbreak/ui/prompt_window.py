@@ -5,8 +5,8 @@
 Reads ONE request object from the first line of stdin (see `deskbreak.ui.prompt_protocol`),
 shows a small always-on-top window in a screen corner titled "deskbreak: <break name>" with the
 break's name, each exercise with its dose, and Start, Snooze and Skip. The physio's notes sit
-behind a "Notes from your physio" line (open at once when the request says "show_notes": true),
-reflowed from the programme file. It writes one JSON line per user action to stdout, flushed at
+behind a "Notes from your physio" line, reflowed from the programme file; they show open on the
+first prompt of each day (and when they change), or as the request's "show_notes" says. It writes one JSON line per user action to stdout, flushed at
 once, and exits 0 after the final answer.
 
 Answer lines (the service's side is `deskbreak.ui.prompt_protocol`):
@@ -26,6 +26,9 @@ Answer lines (the service's side is `deskbreak.ui.prompt_protocol`):
 Lines the service may write to stdin after the request (the window keeps reading until EOF):
 
     {"show": true}                             show the hidden window again
+
+A service that closes stdin after the request (it cannot send "show") gets a window that exits
+0 once it has hidden; the service then reopens the prompt by starting a new window.
 
 Choices this module makes:
 
@@ -55,6 +58,7 @@ cannot be read is reported on stderr with exit status 2.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import logging
 import math
@@ -63,6 +67,8 @@ import re
 import sys
 import time
 from collections.abc import Callable
+from datetime import date
+from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from deskbreak.core.units import format_duration
@@ -85,16 +91,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 GUIDED_TITLE = "deskbreak: guided break"
-#: Gap between the window and the screen edges, in pixels.
-CORNER_MARGIN = 24
-#: Extra room at the bottom for a task bar the window should not cover.
-BOTTOM_EXTRA = 48
-#: Room at the top for the window manager's title bar.
-TITLE_BAR = 40
 PROMPT_WRAP = 380
 #: The physio's notes, opened on the prompt, scroll beyond this height (pixels).
 NOTES_HEIGHT = 220
-#: The guided view's size when the screen has room for it; smaller screens get less height.
+#: The guided view's size when the monitor has room for it; smaller monitors get less height
+#: (deskbreak.ui.placement fits it inside the monitor with the pointer).
 GUIDED_SIZE = (700, 620)
 #: Inner padding of the guided view, pixels.
 PAD = 16
@@ -110,9 +111,8 @@ DEFAULT_SNOOZE_REASON = "you have already snoozed this break as often as your pr
 HOW_TO_REOPEN = ("Hidden. Your break is still waiting: choose \u201cStart a break now\u201d in "
                  "the tray menu, or run \u201cdeskbreak break-now\u201d.")
 NOTES_LINE = "Notes from your physio"
-#: Shown when deskbreak.core.safety is not there to give its own line.
-FALLBACK_SAFETY_LINE = ("Stop if you feel dizzy, sick, numb or tingling, or a sharp or "
-                        "spreading pain, and ask your physio before going on.")
+#: The file (in the state folder) that remembers the day the notes last showed open.
+NOTES_MARKER = "notes-shown"
 STOP_REASONS = (
     ("busy", "Busy: no time now"),
     ("symptoms", "Pain, dizziness or another symptom"),
@@ -139,22 +139,32 @@ def reflow(text: str) -> str:
     return "\n\n".join(p for p in out if p)
 
 
-def guided_safety_line() -> str:
-    """The one short safety line every guided screen carries (from deskbreak.core.safety)."""
+def notes_open_today(state_dir: Path, today: date, notes: str) -> bool:
+    """Whether this prompt shows the physio's notes open: the first prompt of each day, and the
+    first after the notes changed. Remembers the answer in a small file in `state_dir`; when
+    that cannot be read or written, the notes stay closed (the line still opens them)."""
+    digest = hashlib.sha256(notes.encode("utf-8")).hexdigest()[:16]
+    stamp = f"{today.isoformat()} {digest}"
+    marker = state_dir / NOTES_MARKER
     try:
-        from deskbreak.core import safety
-    except ImportError:
-        return FALLBACK_SAFETY_LINE
-    for name in ("GUIDED_LINE", "GUIDED_SCREEN_LINE", "SCREEN_LINE"):
-        line = getattr(safety, name, None)
-        if isinstance(line, str) and line:
-            return line
-    function = getattr(safety, "guided_line", None)
-    if callable(function):
-        value = function()
-        if isinstance(value, str) and value:
-            return value
-    return FALLBACK_SAFETY_LINE
+        if marker.read_text(encoding="utf-8").strip() == stamp:
+            return False
+    except OSError:
+        pass  # never shown yet
+    try:
+        state_dir.mkdir(parents=True, exist_ok=True)
+        marker.write_text(stamp + "\n", encoding="utf-8")
+    except OSError as error:
+        log.warning("could not remember that the notes were shown: %s", error)
+        return False
+    return True
+
+
+def guided_safety_line() -> str:
+    """The one short safety line every guided screen carries (the built-in safety card's)."""
+    from deskbreak.core.safety import SCREEN_LINE
+
+    return SCREEN_LINE
 
 
 class AnswerWriter:
@@ -235,18 +245,25 @@ class PromptApp:
         self._buttons: dict[str, tk.Button] = {}
         self._wrapping: list[tuple[tk.Label, tk.Misc, int]] = []
         self.picture_frame: tk.Frame | None = None
+        #: Widgets of the current screen that must be wholly visible (cautions, the safety
+        #: line, the key hint): tests check them, with every button, against the window.
+        self.must_show: list[tk.Widget] = []
         self._checkin_value: int | None = None
         self._checkin_buttons: list[tk.Button] = []
         self._last_digit: tuple[int, float] | None = None
         self._done_button: tk.Button | None = None
         self._stdin_fd: int | None = None
         self._stdin_buffer = b""
+        self._stdin_open = False
         self._build_prompt()
 
     # --- lifecycle -------------------------------------------------------------------------
 
     def run(self) -> None:
         """Show the prompt without taking focus and run Tk until the final answer."""
+        from deskbreak.ui.exercise_picture import prepare_pictures
+
+        prepare_pictures(self.request.exercises)  # on a worker thread, while the prompt waits
         self.show_initially()
         self.root.mainloop()
 
@@ -263,15 +280,20 @@ class PromptApp:
         self.root.deiconify()
         self._after_layout()
 
-    def listen(self, fd: int, leftover: bytes = b"") -> None:
+    def listen(self, fd: int, leftover: bytes = b"", *, at_eof: bool = False) -> None:
         """Keep reading service lines ({"show": true}) from `fd` until it reaches EOF."""
         self._stdin_fd = fd
         self._stdin_buffer = leftover
         self._handle_service_lines()
+        if at_eof:
+            self._stdin_open = False
+            return
+        self._stdin_open = True
         try:
             self.root.tk.createfilehandler(fd, self._tk.READABLE, self._on_stdin)
         except (AttributeError, self._tk.TclError):
             log.info("cannot watch stdin on this platform: the window cannot be re-shown")
+            self._stdin_open = False
 
     def _on_stdin(self, fd: int, _mask: int) -> None:
         try:
@@ -280,6 +302,9 @@ class PromptApp:
             chunk = b""
         if not chunk:
             self.root.tk.deletefilehandler(fd)
+            self._stdin_open = False
+            if self._hidden and self.root.state() == "withdrawn":
+                self._finish()  # hidden, and nobody left who could show it again
             return
         self._stdin_buffer += chunk
         self._handle_service_lines()
@@ -335,8 +360,14 @@ class PromptApp:
         self.root.after(HIDE_NOTICE_MS, self._withdraw_if_hidden)
 
     def _withdraw_if_hidden(self) -> None:
-        if self._hidden:
-            self.root.withdraw()
+        if not self._hidden:
+            return
+        if not self._stdin_open:
+            # The service closed our stdin, so it cannot ask us to show again: it reopens the
+            # prompt with a new window instead, and this one ends.
+            self._finish()
+            return
+        self.root.withdraw()
 
     def _place_in_corner(self, width: int, height: int) -> None:
         # The monitor is chosen once, when the prompt opens: the guided view that replaces it
@@ -350,6 +381,7 @@ class PromptApp:
         self._body = self._tk.Frame(self.root, padx=PAD, pady=12)
         self._body.pack(fill="both", expand=True)
         self._buttons = {}
+        self.must_show = []
         self._wrapping = []
         self._canvas = None
         self._count_label = None
@@ -446,7 +478,7 @@ class PromptApp:
             snooze.configure(state="disabled")
             reason = req.snooze_reason or DEFAULT_SNOOZE_REASON
             self._label(body, f"Snooze is not available: {reason}.", "prompt-small",
-                        colour=p.muted, wrap_in=body, slack=2 * PAD, pady=(6, 0))
+                        colour=p.muted, wrap_in=body, slack=2 * PAD + 8, pady=(6, 0))
             self._on_escape = lambda: self._finish({"answer": "skip"})
             hint = "Enter starts \u00b7 Esc skips"
         self._label(body, hint + " (click the window first)", "prompt-small", colour=p.muted,
@@ -499,7 +531,7 @@ class PromptApp:
         self._show_screen()
 
     def _show_screen(self, *, resume: bool = False) -> None:
-        tk, f, p = self._tk, self._fonts, self.palette
+        tk, p = self._tk, self.palette
         self._cancel_timer()
         screen = self._screens[self._index]
         body = self._new_body()
@@ -511,19 +543,21 @@ class PromptApp:
         header.pack(side="top", fill="x")
         self._progress_label = self._label(header, "", "g-progress", colour=p.muted)
         if screen.title:
-            self._label(header, screen.title, "g-title", wrap_in=body, slack=2 * PAD)
+            self._label(header, screen.title, "g-title", wrap_in=body, slack=2 * PAD + 8)
             self._label(header, screen.dose_text, "g-small", colour=p.muted, wrap_in=body,
-                        slack=2 * PAD)
+                        slack=2 * PAD + 8)
 
         # Footer first, so it always gets its room: cautions, safety, key hint, buttons.
         footer = tk.Frame(body)
         footer.pack(side="bottom", fill="x")
         for caution in screen.cautions:
-            self._label(footer, f"\u26a0 {caution}", "g-caution", colour=p.caution,
-                        wrap_in=body, slack=2 * PAD, pady=(2, 0))
+            self.must_show.append(self._label(
+                footer, f"\u26a0 {caution}", "g-caution", colour=p.caution, wrap_in=body,
+                slack=2 * PAD + 8, pady=(2, 0)))
         if not final or screen.kind is ScreenKind.CHECKIN:
-            self._label(footer, guided_safety_line(), "g-small", colour=p.muted, wrap_in=body,
-                        slack=2 * PAD, pady=(6, 0))
+            self.must_show.append(self._label(
+                footer, guided_safety_line(), "g-small", colour=p.muted, wrap_in=body,
+                slack=2 * PAD + 8, pady=(6, 0)))
         buttons = tk.Frame(footer)
         buttons.pack(fill="x", pady=(8, 0))
         if screen.kind is ScreenKind.CHECKIN:
@@ -543,7 +577,8 @@ class PromptApp:
             self._button(buttons, "skip-exercise", "Skip this exercise", self._skip_exercise,
                          font="g-button", padx=(8, 0))
             hint = "Enter: next \u00b7 Esc: stop"
-        self._label(footer, hint, "g-small", colour=p.muted, pady=(6, 0))
+        self.must_show.append(self._label(footer, hint, "g-small", colour=p.muted,
+                                          pady=(6, 0)))
 
         # The middle: instructions that scroll when long, and room for a picture beside them.
         middle = tk.Frame(body)
@@ -552,13 +587,13 @@ class PromptApp:
         self.picture_frame.pack(side="right", fill="y")
         self._fill_picture(self.picture_frame, screen)
         content = self._scrolling(middle)
-        self._label(content, screen.heading, "g-heading", wrap_in=content, slack=4)
+        self._label(content, screen.heading, "g-heading", wrap_in=content, slack=8)
         if screen.detail:
-            self._label(content, screen.detail, "g-text", wrap_in=content, slack=4)
+            self._label(content, screen.detail, "g-text", wrap_in=content, slack=8)
         if screen.countdown_seconds is not None:
             self._count_label = self._label(content, "", "g-count")
         for number, step in enumerate(screen.steps, start=1):
-            self._label(content, f"{number}. {step}", "g-text", wrap_in=content, slack=4,
+            self._label(content, f"{number}. {step}", "g-text", wrap_in=content, slack=8,
                         pady=(4, 0))
         if screen.kind is ScreenKind.CHECKIN:
             self._build_checkin(content)
@@ -751,7 +786,7 @@ class PromptApp:
         body = self._new_body()
         self._label(body, "Stop the break?", "g-title")
         self._label(body, "Why are you stopping? Your answer goes into your log for your "
-                    "physio.", "g-text", wrap_in=body, slack=2 * PAD, pady=(4, 10))
+                    "physio.", "g-text", wrap_in=body, slack=2 * PAD + 8, pady=(4, 10))
         for number, (reason, text) in enumerate(STOP_REASONS, start=1):
             self._button(body, f"reason-{reason}", f"{number}  {text}",
                          lambda r=reason: self._stop(r), font="g-button", side="top",
@@ -789,7 +824,7 @@ class PromptApp:
         body = self._new_body()
         self._label(body, "Stopped", "g-title")
         self._label(body, symptom_advice(), "g-text", colour=p.caution, wrap_in=body,
-                    slack=2 * PAD, pady=(6, 0))
+                    slack=2 * PAD + 8, pady=(6, 0))
         row = self._tk.Frame(body)
         row.pack(side="bottom", fill="x")
         self._button(row, "close", "Close", lambda: self._finish(answer), default=True,
@@ -802,17 +837,14 @@ class PromptApp:
 
 
 def symptom_advice() -> str:
-    """What to do when an exercise brought on symptoms (from deskbreak.core.safety if there)."""
-    try:
-        from deskbreak.core import safety
-        text = getattr(safety, "SYMPTOM_ADVICE", None)
-        if isinstance(text, str) and text:
-            return text
-    except ImportError:
-        pass
-    return ("Rest and do not repeat the exercise that brought it on. If it does not settle, "
-            "or you feel dizzy, numb, weak or unwell, get medical advice today and tell your "
-            "physio.")
+    """What to do when an exercise brought on symptoms: the safety card's "stop" advice."""
+    from deskbreak.core.safety import SAFETY_CARD
+
+    stop = SAFETY_CARD.section("stop")
+    return (f"{stop.heading}. Sit or lie down somewhere safe and rest. If it settles within a "
+            "few minutes, carry on with your day and leave that exercise out until you have "
+            "spoken to your physio. If it does not settle, the tray menu's \u201cWhen to get "
+            "help\u201d (or \u201cdeskbreak safety\u201d) says what to do next.")
 
 
 def _map_without_focus(root: tk.Tk) -> None:
@@ -845,18 +877,18 @@ def _map_without_focus(root: tk.Tk) -> None:
         conn.close()
 
 
-def read_request(fd: int) -> tuple[bytes, bytes]:
-    """The request (the first line, or everything when stdin ends without a newline) and
-    whatever came after it, read straight from the file descriptor so nothing is left in a
-    Python buffer the window's later reads would miss."""
+def read_request(fd: int) -> tuple[bytes, bytes, bool]:
+    """The request (the first line, or everything when stdin ends without a newline), whatever
+    came after it, and whether stdin has ended; read straight from the file descriptor so
+    nothing is left in a Python buffer the window's later reads would miss."""
     data = b""
     while b"\n" not in data:
         chunk = os.read(fd, 65536)
         if not chunk:
-            return data, b""
+            return data, b"", True
         data += chunk
     first, rest = data.split(b"\n", 1)
-    return first, rest
+    return first, rest, False
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -874,16 +906,22 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     fd = sys.stdin.fileno()
     try:
-        first, rest = read_request(fd)
+        first, rest, at_eof = read_request(fd)
         data = json.loads(first.decode("utf-8"))
         request = parse_request(data)
     except (json.JSONDecodeError, UnicodeDecodeError, RequestError) as error:
         print(f"prompt_window: cannot read the request: {error}", file=sys.stderr)
         return 2
+    if "show_notes" in data:
+        show_notes = bool(data["show_notes"])
+    else:
+        from deskbreak.paths import user_paths
+
+        show_notes = bool(request.notes) and notes_open_today(
+            user_paths().state, date.today(), request.notes)
     app = PromptApp(request, AnswerWriter(sys.stdout), speed=args.speed,
-                    show_notes=bool(data.get("show_notes", False)),
-                    layout_file=args.layout_file)
-    app.listen(fd, rest)
+                    show_notes=show_notes, layout_file=args.layout_file)
+    app.listen(fd, rest, at_eof=at_eof)
     app.run()
     return 0
 

@@ -12,13 +12,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from e2e.test_prompt_window import GUIDED_TITLE, PROMPT_TITLE, SHOTS, PromptProcess, shoot
 from PIL import Image
 
 from deskbreak.figures import figure, png_bytes
 from deskbreak.library import load_library
 from deskbreak.ui.exercise_picture import picture_png
 from deskbreak.ui.prompt_protocol import exercise_payload, parse_request
+from e2e.test_prompt_window import GUIDED_TITLE, PROMPT_TITLE, SHOTS, PromptProcess, shoot
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 #: Screenshots kept for the docs (small PNGs): the picture beside the steps.
@@ -45,7 +45,8 @@ def _found(screenshot: Path, picture: bytes) -> bool:
 
 
 def _wait_for_picture(desktop: Any, window: int, picture: bytes, name: str) -> Path:
-    deadline = time.monotonic() + 8
+    # Generous: pictures are drawn on a worker thread, and the machine may be busy.
+    deadline = time.monotonic() + 20
     while True:
         path = shoot(desktop, window, name)
         if _found(path, picture):
