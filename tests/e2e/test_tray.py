@@ -7,6 +7,7 @@ with --system-site-packages (the only interpreter here that can import `gi`).
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import subprocess
@@ -34,8 +35,9 @@ class TrayProcess:
         # The app imports deskbreak from this checkout (spawn passes os.environ on).
         os.environ["PYTHONPATH"] = str(REPO)
         try:
-            self.proc = desktop.spawn(argv, name="tray_app", stdout=subprocess.PIPE,
-                                      stderr=subprocess.PIPE, text=True, cwd=REPO)
+            self.proc = desktop.spawn(argv, name="tray_app", stdin=subprocess.PIPE,
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                      text=True, cwd=REPO)
         finally:
             del os.environ["PYTHONPATH"]
         self.lines: queue.Queue[str] = queue.Queue()
@@ -56,6 +58,20 @@ class TrayProcess:
                     from None
             if line.startswith(prefix):
                 return line
+
+    def send(self, line: str) -> None:
+        """One line to the app: a JSON object of TrayView fields, "visibility" or "docks"."""
+        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
+
+    def update(self, **fields: Any) -> None:
+        """Show a view with `fields` changed and wait until the app has handed it over."""
+        self.send(json.dumps(fields))
+        self.expect("UPDATED")
+
+    def visibility(self) -> str:
+        self.send("visibility")
+        return self.expect("VISIBILITY").split(" ", 1)[1]
 
     def stop(self) -> None:
         self.desktop.stop_process(self.proc)

@@ -59,9 +59,13 @@ INTROSPECTABLE = "org.freedesktop.DBus.Introspectable"
 #: Our own wake-up call (from stop()) to end the receive loop without polling.
 WAKE_INTERFACE = "org.deskbreak.TrayLoop"
 #: Pixel sizes sent in IconPixmap: hosts pick the nearest (panels are 16-32 px, HiDPI 48-64).
-PIXMAP_SIZES = (16, 22, 24, 32, 48, 64)
+PIXMAP_SIZES = (16, 22, 24, 32, 48)
 #: How long start-up calls to the bus and the watcher may take.
 CALL_TIMEOUT = 2.0
+#: Change signals are held back this long after registering: a host that gets NewIcon while it
+#: is still building the item from our properties can drop the item (seen with the standalone
+#: gtk-sni-tray in about half the starts). Changes made meanwhile go out in one batch after.
+SETTLE_SECONDS = 1.0
 #: dbusmenu protocol version we speak.
 DBUSMENU_VERSION = 3
 
@@ -200,9 +204,14 @@ class SniTray:
         self._shown = False
         self._stopped = False
         self._registered = False
+        #: False during the quiet time after registering (see SETTLE_SECONDS).
+        self._settled = False
+        self._held: set[str] = set()
         self._host_seen: bool | None = None
         self._reason = "the tray icon is starting"
+        self._images: list[Any] = []
         self._pixmaps: list[tuple[int, int, bytes]] = view_pixmaps(self._view)
+        self._tooltip = tooltip(self._view)
         try:
             self._conn = open_dbus_connection(bus="SESSION")
         except (KeyError, OSError, ValueError, RuntimeError) as error:
@@ -238,8 +247,10 @@ class SniTray:
             raise TrayUnavailable(f"the sni tray could not register: {error}") from error
         with self._lock:
             self._shown = True
+            self._settled = False
             view = self._view
         self._publish(view, initial=True)
+        self._settle_timer()
         threading.Thread(target=setup, name="tray-setup", daemon=True).start()
         try:
             self._loop()
@@ -322,6 +333,22 @@ class SniTray:
                 self._host_seen = bool(host.body[0][1])
         log.info("tray: registered %s with the StatusNotifierWatcher", self.bus_name)
 
+    def _settle_timer(self) -> None:
+        timer = threading.Timer(SETTLE_SECONDS, self._settle)
+        timer.daemon = True
+        timer.start()
+
+    def _settle(self) -> None:
+        """End of the quiet time after registering: announce whatever changed meanwhile."""
+        with self._lock:
+            self._settled = True
+            held, self._held = self._held, set()
+            revision, entries = self._revision, self._entries
+        if held and not self._stopped:
+            # Which items changed meanwhile is not kept: send every item's properties.
+            updated = [(i, _item_properties(e)) for i, e in enumerate(entries, 1)]
+            self._emit(held, updated, revision)
+
     def _register_later(self) -> None:
         """From the loop: register with a new watcher without waiting for its answer (the
         loop would otherwise be blocked while the watcher calls us back)."""
@@ -331,31 +358,52 @@ class SniTray:
         with self._lock:
             self._registered = True
             self._host_seen = None
+            self._settled = False
+        self._settle_timer()
         log.info("tray: registered again with a new StatusNotifierWatcher")
 
     def _publish(self, view: TrayView, initial: bool = False) -> None:
         """Tell the host what changed since the last view (everything when `initial`)."""
-        pixmaps = view_pixmaps(view)
+        from deskbreak.adapters.tray.pystray_tray import view_image
+
+        images = [view_image(view, size) for size in PIXMAP_SIZES]
         entries = menu_entries(view)
+        text = tooltip(view)
         with self._lock:
-            icon_changed = pixmaps != self._pixmaps
+            # The icon images are cached objects: the same objects mean the same pixels.
+            icon_changed = any(a is not b for a, b in zip(images, self._images))
+            if icon_changed or not self._images:
+                self._images = images
+                self._pixmaps = [argb_pixmap(image) for image in images]
             old_entries, self._entries = self._entries, entries
-            self._pixmaps = pixmaps
+            tooltip_changed, self._tooltip = text != self._tooltip, text
             changed_items = [i for i, (old, new) in enumerate(zip(old_entries, entries), 1)
                              if old != new]
             if changed_items:
                 self._revision += 1
             revision = self._revision
+            changes = {name for name, changed in (("icon", icon_changed),
+                                                  ("tooltip", tooltip_changed),
+                                                  ("menu", bool(changed_items))) if changed}
+            if not initial and not self._settled:
+                self._held |= changes
+                return
         if initial:
             return  # the host reads every property when it first sees us
-        if icon_changed:
+        updated = [(i, _item_properties(entries[i - 1])) for i in changed_items]
+        self._emit(changes, updated, revision)
+
+    def _emit(self, changes: set[str], updated: list[Any], revision: int) -> None:
+        """Send the signals for `changes` ("icon", "tooltip", "menu")."""
+        if "icon" in changes:
             self._signal(ITEM_PATH, ITEM_INTERFACE, "NewIcon")
-        self._signal(ITEM_PATH, ITEM_INTERFACE, "NewToolTip")
-        self._signal(ITEM_PATH, ITEM_INTERFACE, "NewTitle")
-        if changed_items:
-            updated = [(i, _item_properties(entries[i - 1])) for i in changed_items]
-            self._signal(MENU_PATH, MENU_INTERFACE, "ItemsPropertiesUpdated",
-                         "a(ia{sv})a(ias)", (updated, []))
+        if "tooltip" in changes:
+            self._signal(ITEM_PATH, ITEM_INTERFACE, "NewToolTip")
+            self._signal(ITEM_PATH, ITEM_INTERFACE, "NewTitle")
+        if "menu" in changes:
+            if updated:
+                self._signal(MENU_PATH, MENU_INTERFACE, "ItemsPropertiesUpdated",
+                             "a(ia{sv})a(ias)", (updated, []))
             self._signal(MENU_PATH, MENU_INTERFACE, "LayoutUpdated", "ui", (revision, 0))
 
     # --- receiving --------------------------------------------------------------------------
