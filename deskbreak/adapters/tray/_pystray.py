@@ -40,6 +40,8 @@ TESTED_VERSIONS = ">=0.19.5,<0.20"
 XORG_CALL_TIMEOUT = 5.0
 #: The size the icon window asks the tray for (XEmbed trays honour the minimum size hint).
 XORG_ICON_SIZE = 24
+#: The tooltip's pale yellow (a 24-bit TrueColor pixel value, as on Xvfb and every X desktop).
+TOOLTIP_BACKGROUND = 0xFFFFE1
 #: Private names of pystray's xorg Icon relied on below; checked by `check_internals`.
 XORG_INTERNALS = ("_create_window", "_rewrite_implementation", "_message_handlers", "_display",
                   "_window", "_run", "_mark_ready", "_mainloop", "_update_icon", "_draw",
@@ -180,6 +182,11 @@ def clickable_xorg_icon(module: Any) -> type:
             self.dock_requests += 1
             super()._dock_window()
 
+        def _show(self) -> None:
+            # Upstream's visible=True docks twice (once in _update_icon, once in _show).
+            if self._systray_manager is None:
+                super()._show()
+
         def _update_icon(self) -> None:
             # Upstream docks again on every update (each time a SYSTEM_TRAY_REQUEST_DOCK that
             # makes trayer re-embed the window). Dock only when not docked; otherwise redraw.
@@ -248,11 +255,13 @@ def clickable_xorg_icon(module: Any) -> type:
             top = y + 20 if y + 20 + height <= screen.height_in_pixels else y - height - 8
             tip = screen.root.create_window(
                 left, top, width, height, 1, screen.root_depth,
-                background_pixel=0xFFFFE1, border_pixel=0x000000, override_redirect=True,
+                background_pixel=TOOLTIP_BACKGROUND, border_pixel=0x000000, override_redirect=True,
                 event_mask=Xlib.X.ExposureMask)
-            tip.set_wm_name(text)
+            tip.set_wm_name("deskbreak tooltip")
             tip.set_wm_class("deskbreak-tooltip", "deskbreak")
-            gc = tip.create_gc(foreground=screen.black_pixel, font=font)
+            # image_text fills behind the glyphs with the GC's background: make it the tip's.
+            gc = tip.create_gc(foreground=screen.black_pixel, background=TOOLTIP_BACKGROUND,
+                               font=font)
             tip.map()
             tip.image_text(gc, pad, pad + extents.font_ascent,
                            text.encode("latin-1", "replace"))

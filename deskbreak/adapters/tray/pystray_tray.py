@@ -22,6 +22,7 @@ from deskbreak.adapters.tray.model import (
     TrayUnavailable,
     TrayView,
     menu_entries,
+    tooltip,
 )
 
 log = logging.getLogger(__name__)
@@ -159,8 +160,8 @@ class PystrayTray:
             image = view_image(view)
             if self._icon.icon is not image:
                 self._icon.icon = image
-            if before is None or before.tooltip != view.tooltip:
-                self._icon.title = view.tooltip
+            if before is None or tooltip(before) != tooltip(view):
+                self._icon.title = tooltip(view)
             if self.backend != "xorg" and (before is None or menu_entries(before)
                                            != menu_entries(view)):
                 self._icon.update_menu()
