@@ -42,16 +42,24 @@ XORG_CALL_TIMEOUT = 5.0
 XORG_ICON_SIZE = 24
 #: The tooltip's pale yellow (a 24-bit TrueColor pixel value, as on Xvfb and every X desktop).
 TOOLTIP_BACKGROUND = 0xFFFFE1
-#: Private names of pystray's xorg Icon relied on below; checked by `check_internals`.
-XORG_INTERNALS = ("_create_window", "_rewrite_implementation", "_message_handlers", "_display",
-                  "_window", "_run", "_mark_ready", "_mainloop", "_update_icon", "_draw",
-                  "_assert_docked", "_systray_manager", "_icon_data", "_gc", "_show",
-                  "_dock_window", "_on_expose", "_stop", "_thread")
+#: Private methods of pystray's xorg Icon that are overridden or called; checked by
+#: `check_internals` (they must still be defined, under these names).
+XORG_METHODS = ("_create_window", "_assert_icon_data", "_on_button_press", "_on_expose",
+                "_undock_window", "_rewrite_implementation", "_run", "_mark_ready",
+                "_mainloop", "_update_icon", "_draw", "_assert_docked", "_show",
+                "_dock_window", "_stop")
+#: Private attributes of pystray's xorg Icon read or written here.
+XORG_ATTRIBUTES = ("_message_handlers", "_display", "_window", "_systray_manager",
+                   "_icon_data", "_icon_valid", "_thread", "_title", "_gc")
 #: Private names of pystray's base Icon relied on (all backends).
-BASE_INTERNALS = ("_mark_ready", "_icon", "_running", "_menu")
+BASE_METHODS = ("_mark_ready",)
+BASE_ATTRIBUTES = ("_icon", "_running", "_menu", "_icon_valid")
 
 
 def _package_dir() -> Path:
+    loaded = sys.modules.get("pystray")
+    if loaded is not None and getattr(loaded, "__path__", None):
+        return Path(list(loaded.__path__)[0])
     spec = importlib.util.find_spec("pystray")
     if spec is None or not spec.submodule_search_locations:
         raise ImportError("pystray is not installed (pip install pystray)")
@@ -66,9 +74,11 @@ def load_backend(name: str) -> types.ModuleType:
     """
     package = sys.modules.get("pystray")
     if package is None:
-        package = types.ModuleType("pystray")
-        package.__path__ = [str(_package_dir())]
-        package.__package__ = "pystray"
+        spec = importlib.util.find_spec("pystray")
+        if spec is None:
+            raise ImportError("pystray is not installed (pip install pystray)")
+        # The package's module object, made from its spec but not executed.
+        package = importlib.util.module_from_spec(spec)
         sys.modules["pystray"] = package
     try:
         module = importlib.import_module(f"pystray._{name}")
@@ -109,25 +119,43 @@ def installed_version() -> str | None:
         return None
 
 
-def check_internals(xorg_icon: type | None = None) -> list[str]:
-    """The private names this module relies on that pystray no longer has (empty: all there).
+def _class_names(module_file: Path, class_name: str = "Icon") -> tuple[set[str], set[str]]:
+    """(methods defined, self.<attr> names used) of `class_name` in a pystray source file."""
+    import ast
 
-    `xorg_icon` is pystray._xorg.Icon (importing it needs an X display); without it only the
-    base class is checked.
-    """
-    base = importlib.import_module("pystray._base")
-    missing = [f"_base.Icon.{n}" for n in BASE_INTERNALS
-               if n not in ("_icon", "_running", "_menu") and not hasattr(base.Icon, n)]
-    # _icon, _running and _menu are instance attributes: look for them in __init__'s code.
-    init_names = base.Icon.__init__.__code__.co_names
-    missing += [f"_base.Icon.{n} (set in __init__)" for n in ("_icon", "_running", "_menu")
-                if n not in init_names]
-    if xorg_icon is not None:
-        names = set(dir(xorg_icon)) | set(xorg_icon.__init__.__code__.co_names)
-        for method in ("_dock_window", "_undock_window", "_update_icon", "_run"):
-            names |= set(getattr(xorg_icon, method).__code__.co_names)
-        missing += [f"_xorg.Icon.{n}" for n in XORG_INTERNALS if n not in names]
+    tree = ast.parse(module_file.read_text(encoding="utf-8"))
+    methods: set[str] = set()
+    attributes: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef) and node.name == class_name:
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.FunctionDef):
+                    methods.add(inner.name)
+                elif (isinstance(inner, ast.Attribute) and isinstance(inner.value, ast.Name)
+                      and inner.value.id == "self"):
+                    attributes.add(inner.attr)
+    return methods, attributes
+
+
+def check_internals() -> list[str]:
+    """The private pystray names this module relies on that the installed pystray lacks
+    (empty: all there). Reads pystray's source, so it needs no display."""
+    package = _package_dir()
+    base_methods, base_attributes = _class_names(package / "_base.py")
+    xorg_methods, xorg_attributes = _class_names(package / "_xorg.py")
+    xorg_methods |= base_methods
+    xorg_attributes |= base_attributes
+    missing = [f"_base.Icon.{n}" for n in BASE_METHODS if n not in base_methods]
+    missing += [f"_base.Icon.{n}" for n in BASE_ATTRIBUTES if n not in base_attributes]
+    missing += [f"_xorg.Icon.{n}" for n in XORG_METHODS if n not in xorg_methods]
+    missing += [f"_xorg.Icon.{n}" for n in XORG_ATTRIBUTES if n not in xorg_attributes]
     return missing
+
+
+def version_tested(version: str) -> bool:
+    """Whether a pystray version is inside TESTED_VERSIONS (>=0.19.5,<0.20)."""
+    parts = tuple(int(p) for p in version.split(".")[:3] if p.isdigit())
+    return (0, 19, 5) <= parts < (0, 20)
 
 
 def clickable_xorg_icon(module: Any) -> type:
