@@ -276,7 +276,7 @@ def _user_version(conn: sqlite3.Connection) -> int:
 
 _WIRE = {"break_name": "break"}
 _DATETIMES = {"at", "due_at", "start", "end", "until"}
-_TUPLES = {"exercises", "doses", "problems"}
+_TUPLES = {"exercises", "doses", "problems", "finished"}
 
 
 def _converter(name: str) -> Callable[[Any], Any] | None:

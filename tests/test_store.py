@@ -156,6 +156,10 @@ _BY_TYPE: dict[str, st.SearchStrategy[Any]] = {
     "tuple[str, ...]": st.lists(st.text(), max_size=4).map(tuple),
     "tuple[dict[str, Any], ...]": st.lists(_DOSE, max_size=3).map(tuple),
     "Outcome": st.sampled_from(Outcome),
+    "bool": st.booleans(),
+    "str | None": st.none() | st.text(),
+    # The prompt card travels with a PromptShown to the presenters; it is never stored.
+    "PromptCard | None": st.none(),
 }
 
 

@@ -8,10 +8,15 @@ Rules (see docs/how-it-works.md):
 - A movement break is due when the current bout reaches its `every`; a micro break when sitting
   since the last micro or movement break (or since the bout started) reaches its `every`.
   When both are due, the movement break wins.
-- Answers: done, skip, snooze (limited by the physio). No answer within `respond_within` gives
-  `taken` if the user was away for at least the break's duration in that window, else `missed`.
-- done/taken: a movement break ends the bout; a micro break restarts its own timer.
-  skipped/missed: that break comes again after another `every` of sitting.
+- Answers: done, skip, snooze (limited by the physio), and for a guided break the user started:
+  partial (stopped after finishing at least one exercise) or stopped (before finishing any).
+  No answer within `respond_within` gives `taken` if the user was away for at least the
+  break's duration in that window, else `missed`; a started break is never closed by that
+  timeout (it ends with the guided break's own answer).
+- done/partial/taken: a movement break ends the bout; a micro break restarts its own timer.
+  skipped/stopped/missed: that break comes again after another `every` of sitting.
+- A snoozed break comes back with the same exercises.
+- Every prompt gets exactly one outcome: `finish` closes the one still open.
 - No prompt outside working hours, while paused, or while the user is away, locked or asleep.
 """
 
@@ -53,6 +58,11 @@ QUIET_AFTER_PROMPT_SECONDS = 120.0
 HEADACHE_QUESTION_BEFORE_END = timedelta(minutes=30)
 #: Neck check-in answers run from 0 (no pain) to this.
 MAX_NECK_SCORE = 10
+#: A started guided break whose answer never comes (its window was lost) is closed as stopped
+#: after this many times the break's planned duration, and never sooner than
+#: STARTED_BREAK_MIN_SECONDS: long enough for anyone doing the exercises slowly.
+STARTED_BREAK_LIMIT_FACTOR = 3
+STARTED_BREAK_MIN_SECONDS = 30 * 60
 
 
 class AnswerResult(enum.Enum):
@@ -78,6 +88,9 @@ class OpenPrompt:
     longest_away: float = 0.0
     away_start: datetime | None = None
     returned_at: datetime | None = None
+    #: When the user began the guided break (None: not started). From then on the answer
+    #: timeout no longer applies.
+    started_at: datetime | None = None
 
 
 @dataclass
@@ -87,6 +100,8 @@ class SnoozedBreak:
     series: int
     snoozes: int
     until: datetime
+    #: The exercises of the snoozed prompt: the same ones come back.
+    exercises: tuple[str, ...] = ()
 
 
 @dataclass
@@ -158,16 +173,35 @@ class Engine:
         return events
 
     def finish(self, at: datetime, reason: str = "stopped") -> list[Event]:
-        """The service or trace stops: record the bout in progress, ended at the last input."""
+        """The service or trace stops: close the open prompt (so every prompt gets exactly one
+        outcome) and record the bout in progress, ended at the last input."""
+        events: list[Event] = []
+        open_prompt = self._plan.open
+        if open_prompt is not None:
+            events += self._close(at, self._unanswered_outcome(open_prompt))
         if self.sitting.bout_start is None:
-            return []
+            return events
         end = self.sitting.last_input or at
-        self.sitting, events = end_bout(self.sitting, min(end, at), at, reason)
-        return events
+        self.sitting, bout_events = end_bout(self.sitting, min(end, at), at, reason)
+        return events + bout_events
 
-    def answer(self, at: datetime, answer: Answer,
-               prompt_id: int | None = None) -> tuple[AnswerResult, list[Event]]:
-        """The user answered the open prompt (or `prompt_id`, if it is still the open one)."""
+    def start_break(self, at: datetime, prompt_id: int | None = None) -> bool:
+        """The user began the guided break of the open prompt: the answer timeout stops for it.
+        False when that prompt is no longer open."""
+        open_prompt = self._plan.open
+        if open_prompt is None or (prompt_id is not None and prompt_id != open_prompt.shown.prompt):
+            return False
+        if open_prompt.started_at is None:
+            open_prompt.started_at = at
+        return True
+
+    def answer(self, at: datetime, answer: Answer, prompt_id: int | None = None,
+               finished: tuple[str, ...] = (),
+               reason: str | None = None) -> tuple[AnswerResult, list[Event]]:
+        """The user answered the open prompt (or `prompt_id`, if it is still the open one).
+
+        `finished` names the exercises finished (PARTIAL; DONE means all of them) and `reason`
+        says why a guided break was stopped (PARTIAL and STOPPED)."""
         open_prompt = self._plan.open
         if open_prompt is None or (prompt_id is not None and prompt_id != open_prompt.shown.prompt):
             return AnswerResult.NO_PROMPT, []
@@ -182,10 +216,25 @@ class Engine:
                     SnoozeRefused(at=at, prompt=open_prompt.shown.prompt, message=message)]
             self._plan.snoozed[brk.name] = SnoozedBreak(
                 series=open_prompt.shown.series, snoozes=open_prompt.shown.snoozes + 1,
-                until=at + timedelta(minutes=brk.snooze.minutes))
+                until=at + timedelta(minutes=brk.snooze.minutes),
+                exercises=open_prompt.shown.exercises)
             return AnswerResult.ACCEPTED, self._close(at, Outcome.SNOOZED)
-        outcome = Outcome.DONE if answer is Answer.DONE else Outcome.SKIPPED
-        return AnswerResult.ACCEPTED, self._close(at, outcome)
+        shown = open_prompt.shown.exercises
+        if answer is Answer.DONE:
+            return AnswerResult.ACCEPTED, self._close(at, Outcome.DONE, finished=shown)
+        if answer is Answer.PARTIAL:
+            # Only exercises of this prompt count, in the prompt's order.
+            done = tuple(e for e in shown if e in set(finished))
+            outcome = Outcome.PARTIAL if done or not finished else Outcome.STOPPED
+            return AnswerResult.ACCEPTED, self._close(at, outcome, finished=done, reason=reason)
+        if answer is Answer.STOPPED:
+            return AnswerResult.ACCEPTED, self._close(at, Outcome.STOPPED, reason=reason)
+        return AnswerResult.ACCEPTED, self._close(at, Outcome.SKIPPED)
+
+    def first_exercises(self, count: int) -> tuple[str, ...]:
+        """The first `count` exercises of the open prompt (the simulator's `respond partial N`)."""
+        open_prompt = self._plan.open
+        return open_prompt.shown.exercises[:max(0, count)] if open_prompt else ()
 
     def continue_prompt_ids_after(self, highest: int) -> None:
         """Number new prompts after `highest` (the service continues an existing log)."""
@@ -206,14 +255,15 @@ class Engine:
         return [Resumed(at=at, reason=reason)]
 
     def break_now(self, at: datetime) -> list[Event]:
-        """The user asked for a break now: prompt the break closest to due, whatever the timers."""
+        """The user asked for a break now: prompt the break closest to due, whatever the timers.
+        With a prompt already open, nothing new (the service shows the open one again)."""
         if self._plan.open is not None:
             return []
         candidates = self._progress(at)
         if not candidates:
             candidates = [(0.0, brk) for brk in self.programme.breaks]
         _, brk = max(candidates, key=lambda pair: (pair[0], pair[1].kind is BreakKind.MOVEMENT))
-        return self._show(at, brk, due_at=at, series=None, snoozes=0)
+        return self._show(at, brk, due_at=at, series=None, snoozes=0, requested=True)
 
     def checkin(self, at: datetime, question: str, value: int | str,
                 prompt_id: int | None = None) -> list[Event]:
@@ -360,12 +410,29 @@ class Engine:
             open_prompt.returned_at = returned
         elif returned is not None and open_prompt.away_start == start:
             open_prompt.returned_at = returned
+        if open_prompt.started_at is not None:
+            # The user is doing the guided break: only its own answer closes it, unless the
+            # window was lost long ago.
+            limit = max(STARTED_BREAK_MIN_SECONDS,
+                        STARTED_BREAK_LIMIT_FACTOR * open_prompt.brk.duration_seconds)
+            if (now - open_prompt.started_at).total_seconds() < limit:
+                return []
+            return self._close(now, Outcome.STOPPED)
         if now < deadline:
             return []
-        got_up = open_prompt.longest_away >= open_prompt.brk.duration_seconds
-        return self._close(deadline, Outcome.TAKEN if got_up else Outcome.MISSED, noticed=now)
+        return self._close(deadline, self._unanswered_outcome(open_prompt), noticed=now)
 
-    def _close(self, at: datetime, outcome: Outcome, noticed: datetime | None = None) -> list[Event]:
+    @staticmethod
+    def _unanswered_outcome(open_prompt: OpenPrompt) -> Outcome:
+        """How a prompt ends without an answer: a started break was stopped; otherwise taken if
+        the user was away for the break's duration, else missed."""
+        if open_prompt.started_at is not None:
+            return Outcome.STOPPED
+        got_up = open_prompt.longest_away >= open_prompt.brk.duration_seconds
+        return Outcome.TAKEN if got_up else Outcome.MISSED
+
+    def _close(self, at: datetime, outcome: Outcome, noticed: datetime | None = None,
+               finished: tuple[str, ...] = (), reason: str | None = None) -> list[Event]:
         open_prompt = self._plan.open
         if open_prompt is None:  # pragma: no cover - callers check
             return []
@@ -373,12 +440,13 @@ class Engine:
         shown, brk = open_prompt.shown, open_prompt.brk
         events: list[Event] = [PromptOutcome(
             at=at, prompt=shown.prompt, series=shown.series, break_name=brk.name,
-            kind=brk.kind.value, outcome=outcome, exercises=shown.exercises)]
+            kind=brk.kind.value, outcome=outcome, exercises=shown.exercises,
+            finished=finished, stop_reason=reason)]
         noticed = noticed or at
         if outcome is not Outcome.SNOOZED:
             self._plan.snoozed.pop(brk.name, None)
         self._plan.quiet_until = at + timedelta(seconds=QUIET_AFTER_PROMPT_SECONDS)
-        if outcome in (Outcome.DONE, Outcome.TAKEN):
+        if outcome in (Outcome.DONE, Outcome.PARTIAL, Outcome.TAKEN):
             if brk.kind is BreakKind.MOVEMENT:
                 if outcome is Outcome.TAKEN and open_prompt.away_start is not None:
                     # They got up at the start of the stretch and sat down again at the first
@@ -396,7 +464,7 @@ class Engine:
                 self._plan.snoozed.clear()
             else:
                 self._plan.anchors[brk.name] = at
-        elif outcome in (Outcome.SKIPPED, Outcome.MISSED):
+        elif outcome in (Outcome.SKIPPED, Outcome.STOPPED, Outcome.MISSED):
             self._plan.anchors[brk.name] = at
             if brk.kind is BreakKind.MOVEMENT:
                 # The user was just asked to move; a neck prompt seconds later would only nag.
@@ -439,23 +507,28 @@ class Engine:
         plan.deferred_since = None
         if snoozed is not None:
             del plan.snoozed[brk.name]
-            return self._show(now, brk, due_at, series=snoozed.series, snoozes=snoozed.snoozes)
+            return self._show(now, brk, due_at, series=snoozed.series, snoozes=snoozed.snoozes,
+                              exercises=snoozed.exercises)
         return self._show(now, brk, due_at, series=None, snoozes=0)
 
     def _show(self, now: datetime, brk: Break, due_at: datetime, series: int | None,
-              snoozes: int) -> list[Event]:
+              snoozes: int, exercises: tuple[str, ...] = (),
+              requested: bool = False) -> list[Event]:
         plan = self._plan
         prompt_id = plan.next_prompt_id
         plan.next_prompt_id += 1
-        exercises = self._choose_exercises(brk, now.date())
         by_id = self.programme.exercises_on(now.date())
+        # A snoozed break brings back its own exercises (while the programme still has them).
+        exercises = tuple(e for e in exercises if e in by_id and e in brk.exercise_ids)
+        if not exercises:
+            exercises = self._choose_exercises(brk, now.date())
         shown = PromptShown(
             at=now, prompt=prompt_id, series=series if series is not None else prompt_id,
             break_name=brk.name, kind=brk.kind.value, exercises=exercises,
             doses=tuple(by_id[e].dose() for e in exercises),
             sitting_seconds=int(self.sitting.sitting_seconds(now)), due_at=due_at,
             snoozes=snoozes, programme_title=self.programme.title,
-            programme_hash=self.programme.content_hash)
+            programme_hash=self.programme.content_hash, requested=requested)
         plan.open = OpenPrompt(shown=shown, brk=brk, deadline=now + timedelta(
             seconds=self.programme.settings.respond_within_seconds))
         self._recent_exercises[prompt_id] = exercises

@@ -18,6 +18,10 @@ class Outcome(enum.Enum):
 
     #: The user pressed Done (or finished the guided exercise).
     DONE = "done"
+    #: A guided break was started and stopped after at least one exercise was finished.
+    PARTIAL = "partial"
+    #: A guided break was started and stopped before any exercise was finished.
+    STOPPED = "stopped"
     #: The user pressed Skip.
     SKIPPED = "skipped"
     #: The user put it off; a new prompt of the same series follows if they are still sitting.
@@ -31,9 +35,20 @@ class Outcome(enum.Enum):
 class Answer(enum.Enum):
     """What the user can answer to an open prompt."""
 
+    #: Did the break (or finished every exercise of the guided break).
     DONE = "done"
+    #: Declined this break.
     SKIP = "skip"
+    #: Asked for it again later (limited by the physio).
     SNOOZE = "snooze"
+    #: Stopped the guided break after finishing at least one exercise (which: `finished`).
+    PARTIAL = "partial"
+    #: Stopped the guided break before finishing any exercise.
+    STOPPED = "stopped"
+
+
+#: Why a guided break was stopped part-way (the window offers these three).
+STOP_REASONS = ("busy", "symptoms", "other")
 
 
 def _iso(moment: datetime) -> str:
@@ -57,6 +72,8 @@ class PromptShown:
     snoozes: int
     programme_title: str
     programme_hash: str
+    #: The user asked for this break (`break-now`) rather than the timers.
+    requested: bool = False
 
 
 @dataclass(frozen=True)
@@ -71,6 +88,11 @@ class PromptOutcome:
     kind: str
     outcome: Outcome
     exercises: tuple[str, ...]
+    #: Ids of the exercises finished in the guided break (all of them for DONE, some for
+    #: PARTIAL, none otherwise). Logs written before this field existed decode as ().
+    finished: tuple[str, ...] = ()
+    #: For PARTIAL and STOPPED: one of STOP_REASONS, when the user said why.
+    stop_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -218,6 +240,8 @@ def event_to_json(event: Event) -> dict[str, Any]:
         if f.name == "at":
             continue
         value = getattr(event, f.name)
+        if f.name in _OMITTED_WHEN_DEFAULT and value == f.default:
+            continue
         out[_WIRE_NAMES.get(f.name, f.name)] = _to_plain(value)
     return out
 
@@ -232,10 +256,17 @@ def _to_plain(value: Any) -> Any:
     return value
 
 
+#: Newer optional fields left out of the JSON while they hold their default, so events that do
+#: not use them read exactly as before (old logs and traces lack them; decoding fills them in).
+_OMITTED_WHEN_DEFAULT = frozenset({"finished", "stop_reason", "requested"})
 #: Python field names that are keywords on the wire.
 _WIRE_NAMES = {"break_name": "break"}
-_DATETIME_FIELDS = {"at", "due_at", "start", "end", "until"}
-_TUPLE_FIELDS = {"exercises", "doses", "problems"}
+#: Fields stored as ISO 8601 text, and fields stored as JSON lists (decoded back to tuples).
+#: The store's fast decoder uses the same sets.
+DATETIME_FIELDS = frozenset({"at", "due_at", "start", "end", "until"})
+TUPLE_FIELDS = frozenset({"exercises", "doses", "problems", "finished"})
+_DATETIME_FIELDS = DATETIME_FIELDS
+_TUPLE_FIELDS = TUPLE_FIELDS
 
 
 def event_from_json(data: dict[str, Any]) -> Event:

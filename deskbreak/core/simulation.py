@@ -8,6 +8,9 @@ offset they are local time). `what` is one of:
 - `locked`: the screen is locked;
 - `asleep`: the machine is suspended (no samples at all);
 - `respond done|skip|snooze`: the user answers the open prompt at that moment (a click: input);
+- `respond partial N [REASON]`: the user stopped the guided break after finishing its first N
+  exercises (N >= 1); `respond stopped [REASON]`: stopped before finishing any. REASON is one
+  of busy, symptoms, other;
 - `checkin neck N` / `checkin headache LEVEL`: a symptom answer at that moment;
 - `pause DURATION` / `resume`: the user pauses or resumes prompts;
 - `end`: the last row.
@@ -23,7 +26,7 @@ from datetime import datetime, timedelta, timezone
 
 from deskbreak.core.clock import FakeClock
 from deskbreak.core.engine import Engine
-from deskbreak.core.events import HEADACHE_LEVELS, Answer, Event
+from deskbreak.core.events import HEADACHE_LEVELS, STOP_REASONS, Answer, Event
 from deskbreak.core.programme import Programme
 from deskbreak.core.sitting import Sample
 from deskbreak.core.units import parse_duration
@@ -99,9 +102,11 @@ def _check_row(verb: str, argument: str, where: str) -> None:
         if argument:
             raise TraceInvalid(f"{where}: {verb!r} takes nothing after it")
     elif verb == "respond":
-        if argument not in {a.value for a in Answer}:
+        if parse_respond(argument) is None:
             raise TraceInvalid(f"{where}: write 'respond done', 'respond skip' or "
-                               f"'respond snooze', not 'respond {argument}'")
+                               "'respond snooze' (after starting the guided break: 'respond "
+                               "partial N' or 'respond stopped'), not "
+                               f"'respond {argument}'")
     elif verb == "checkin":
         question, _, value = argument.partition(" ")
         ok = (question == "neck" and value.isdigit() and 0 <= int(value) <= 10) or (
@@ -117,6 +122,28 @@ def _check_row(verb: str, argument: str, where: str) -> None:
     else:
         raise TraceInvalid(f"{where}: unknown action {verb!r}; expected one of "
                            f"{', '.join((*MODES, 'respond', 'checkin', 'pause', 'resume', 'end'))}")
+
+
+def parse_respond(argument: str) -> tuple[Answer, int, str | None] | None:
+    """`respond`'s argument as (answer, exercises finished, reason); None when malformed."""
+    words = argument.split()
+    if not words:
+        return None
+    try:
+        answer = Answer(words[0])
+    except ValueError:
+        return None
+    rest = words[1:]
+    if answer in (Answer.DONE, Answer.SKIP, Answer.SNOOZE):
+        return (answer, 0, None) if not rest else None
+    count = 0
+    if answer is Answer.PARTIAL:
+        if not rest or not rest[0].isdigit() or int(rest[0]) < 1:
+            return None
+        count, rest = int(rest[0]), rest[1:]
+    if len(rest) > 1 or (rest and rest[0] not in STOP_REASONS):
+        return None
+    return answer, count, rest[0] if rest else None
 
 
 def simulate(programme: Programme, rows: list[TraceRow], poll_seconds: float = 5.0) -> Iterator[Event]:
@@ -158,8 +185,15 @@ def simulate(programme: Programme, rows: list[TraceRow], poll_seconds: float = 5
             next_sample = row_at
         elif row.what == "respond":
             last_input = now
-            _, events = engine.answer(now, Answer(row.argument))
-            yield from events
+            parsed = parse_respond(row.argument)
+            if parsed is not None:  # parse_trace checked it
+                answer, count, reason = parsed
+                if answer in (Answer.PARTIAL, Answer.STOPPED):
+                    # Stopping a guided break means it was started first.
+                    engine.start_break(now)
+                _, events = engine.answer(now, answer, finished=engine.first_exercises(count),
+                                          reason=reason)
+                yield from events
         elif row.what == "checkin":
             question, _, value = row.argument.partition(" ")
             prompt = engine.last_prompt_id if question == "neck" else None
