@@ -116,6 +116,8 @@ class Service:
         self.lock_source: Any = None
         self.fullscreen: Callable[[], bool | None] | None = None
         self.tray: Any = None
+        #: Why there is no tray icon (set by whoever started the service without one).
+        self.tray_error: str | None = None
         #: Tray views on their way to the tray (see LatestOnly); made when the tray is set.
         self._tray_views: LatestOnly = LatestOnly(self._apply_tray_view, "tray-updater")
         self.scheduler: Any = None
@@ -420,6 +422,7 @@ class Service:
             "idle_error": self.idle_error,
             "pending_events": self.store.pending_count,
             "pid": os.getpid(),
+            "tray": self._tray_status(),
             "line": status_line(status.presence.value, status.sitting_seconds, status.paused,
                                 status.paused_until, status.next_break,
                                 status.next_break_in_seconds),
@@ -479,10 +482,10 @@ class Service:
             return
         if command.startswith("pause"):
             spec = command.partition(" ")[2] or None
-            self.post(lambda: self.pause(spec))
+            self.post(lambda: self._confirmed(command, lambda: self.pause(spec)))
         elif command == "summary":
             self.post(self._show_summary)
-        elif command == "report":
+        elif command in ("report", "open-report"):
             threading.Thread(target=self._open_report, daemon=True).start()
         else:
             try:
@@ -490,7 +493,21 @@ class Service:
             except DeskbreakError:
                 log.warning("unknown tray command %r", command)
                 return
-            self.post(job)
+            self.post(lambda: self._confirmed(command, job))
+
+    def _confirmed(self, command: str, job: Callable[[], Any]) -> None:
+        """Run a tray command's job (engine thread); pause, resume and reload then confirm in
+        one short notification, since the menu alone shows no effect (the tray's wording)."""
+        from deskbreak.adapters.tray import confirmation
+
+        error = None
+        try:
+            job()
+        except DeskbreakError as failure:
+            error = str(failure).splitlines()[0]
+        text = confirmation(command, self._tray_view(self.clock.now()), error)
+        if text is not None:
+            self.presenter.message("deskbreak", text)
 
     def _show_summary(self) -> None:
         today = self.clock.now().date()
@@ -586,18 +603,31 @@ class Service:
         if self.tray is not None:
             self.tray.update(view)
 
-    def _refresh_tray(self, now: datetime) -> None:
-        if self.tray is None:
-            return
+    def _tray_view(self, now: datetime) -> Any:
         from deskbreak.adapters.tray import TrayView
 
         status = self.engine.status(now)
         line = status_line(status.presence.value, status.sitting_seconds, status.paused,
                            status.paused_until, status.next_break, status.next_break_in_seconds)
-        view = TrayView(sitting_seconds=int(status.sitting_seconds) // 60 * 60,
+        return TrayView(sitting_seconds=int(status.sitting_seconds) // 60 * 60,
                         paused=status.paused, status_line=line, tooltip=line,
                         away=status.presence.value != "sitting",
-                        bout_limit_seconds=self._bout_limit_seconds())
+                        bout_limit_seconds=self._bout_limit_seconds(),
+                        prompt_open=status.open_prompt is not None,
+                        in_working_hours=status.in_working_hours)
+
+    def _tray_status(self) -> dict[str, Any]:
+        """Whether a tray shows the icon, and why (for `status` and `doctor`)."""
+        if self.tray is None:
+            return {"visible": False, "backend": None,
+                    "reason": self.tray_error or "no tray icon in console mode"}
+        visible, reason = self.tray.visibility()
+        return {"visible": visible, "backend": self.tray.backend, "reason": reason}
+
+    def _refresh_tray(self, now: datetime) -> None:
+        if self.tray is None:
+            return
+        view = self._tray_view(now)
         if view != self._last_tray_view:
             self._last_tray_view = view
             self._tray_views.put(view)

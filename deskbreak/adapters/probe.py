@@ -35,6 +35,14 @@ try:
     result["backend"] = pystray.Icon.__module__.rsplit(".", 1)[-1].lstrip("_")
 except Exception as error:
     result["error"] = f"{type(error).__name__}: {error}"
+try:  # is an XEmbed system tray (trayer, stalonetray, a panel's tray) there to dock in?
+    from Xlib import X, display
+    x = display.Display()
+    tray = x.intern_atom("_NET_SYSTEM_TRAY_S%d" % x.get_default_screen())
+    result["xembed_tray"] = x.get_selection_owner(tray) != X.NONE
+    x.close()
+except Exception:
+    result["xembed_tray"] = None
 print(json.dumps(result))
 """
 
@@ -107,7 +115,22 @@ def _notifications() -> Probe:
         notifier.shutdown()
 
 
+NO_TRAY_HOST = ("no tray host: neither a StatusNotifierWatcher on the session bus nor an X11 "
+                "system tray is running, so the icon cannot be seen")
+NO_TRAY_HINT = ("prompts still come as notifications and windows; `deskbreak status`, `pause`, "
+                "`resume` and `break-now` do what the menu would. On GNOME: the AppIndicator "
+                "extension gives a tray")
+
+
 def _tray() -> Probe:
+    try:
+        from deskbreak.adapters.tray import watcher_present
+
+        if watcher_present():
+            return Probe("tray", "sni", "StatusNotifierWatcher on the session bus: deskbreak's "
+                         "own StatusNotifierItem with its menu (no gi needed)", None)
+    except Exception as error:  # probing never raises
+        log.debug("SNI watcher probe failed: %s", error)
     try:
         done = subprocess.run([sys.executable, "-c", TRAY_PROBE], capture_output=True,
                               text=True, timeout=TRAY_PROBE_TIMEOUT, check=False)
@@ -121,6 +144,8 @@ def _tray() -> Probe:
                      "needs a graphical session (DISPLAY)" + ("" if result["gi"]
                                                               else "; " + GI_HINT))
     hint = None
+    if backend == "xorg" and result.get("xembed_tray") is False:
+        return Probe("tray", "pystray xorg", f"{NO_TRAY_HOST} ({gi})", NO_TRAY_HINT)
     if backend == "xorg":
         hint = ("with pystray's xorg backend a click on the icon opens deskbreak's own menu "
                 "window; " + GI_HINT)

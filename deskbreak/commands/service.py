@@ -94,6 +94,10 @@ def cmd_status(args: argparse.Namespace) -> int:
             print(f"  {line}")
     if not data.get("in_working_hours"):
         print("Outside working hours: no prompts now.")
+    tray = data.get("tray") or {}
+    if tray.get("visible") is False:
+        print(f"No tray icon is shown: {tray.get('reason')}. Prompts still come as "
+              "notifications and windows; `deskbreak pause`, `resume` and `break-now` work here.")
     if data.get("pending_events"):
         print(f"Warning: {data['pending_events']} events wait to be written to the log")
     return 0
@@ -142,6 +146,9 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     try:
         data = _send("status")["data"]
         print(f"{'service':18} running (pid {data['pid']}): {data['line']}")
+        tray = data.get("tray") or {}
+        shown = {True: "shown", False: "NOT SHOWN", None: "shown?"}[tray.get("visible")]
+        print(f"{'tray icon':18} {tray.get('backend') or '-':22} {shown}: {tray.get('reason')}")
         for line in data.get("programme_problems") or []:
             print(f"{'':18} programme problem: {line}")
     except DeskbreakError as error:
@@ -193,6 +200,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         # The service, once built: the tray icon shows before it (see run_with_tray).
         built: list[Any] = []
         tray = None
+        tray_error: str | None = console_reason and f"console mode ({console_reason})"
         if console_reason is None:
             try:
                 from deskbreak.adapters.tray import Tray
@@ -200,6 +208,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                 tray = Tray(lambda command: built[0].tray_command(command) if built else None)
             except (DeskbreakError, ImportError) as error:
                 # Notifications and prompt windows still work without a tray icon.
+                tray_error = str(error)
                 print(f"deskbreak: no tray icon ({error}); prompts still come as "
                       "notifications and windows, and `deskbreak status` tells the rest.",
                       file=sys.stderr, flush=True)
@@ -217,6 +226,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
         def start() -> None:
             service = build_service(args, paths, tray, console=console_reason is not None)
+            service.tray_error = tray_error
             built.append(service)
             service.start_background()
             print(f"deskbreak: running {service.engine.programme.title!r} (pid {os.getpid()}); "

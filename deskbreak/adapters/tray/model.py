@@ -7,15 +7,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from deskbreak.core.commands import Command, Verb
 from deskbreak.errors import DeskbreakError
 
 ICON_NAME = "deskbreak"
 
-COMMANDS = ("break-now", "snooze", "skip", "pause 30m", "pause 1h", "pause today", "resume",
-            "summary", "report", "reload", "quit")
-#: Commands whose effect the user cannot see in the menu itself: the service confirms each in
+#: The menu's commands, top to bottom, from the one command vocabulary (core/commands.py).
+#: The tray hands each on as its words (`Command.words()`, read back by `parse_command`).
+BREAK_NOW = Command(Verb.BREAK_NOW)
+SNOOZE = Command(Verb.SNOOZE)
+SKIP = Command(Verb.SKIP)
+PAUSE_30M = Command(Verb.PAUSE, pause_for="30m")
+PAUSE_1H = Command(Verb.PAUSE, pause_for="1h")
+PAUSE_TODAY = Command(Verb.PAUSE, pause_for="today")
+RESUME = Command(Verb.RESUME)
+SUMMARY = Command(Verb.SUMMARY)
+OPEN_REPORT = Command(Verb.OPEN_REPORT)
+RELOAD = Command(Verb.RELOAD)
+QUIT = Command(Verb.QUIT)
+MENU_COMMANDS = (BREAK_NOW, SNOOZE, SKIP, PAUSE_30M, PAUSE_1H, PAUSE_TODAY, RESUME, SUMMARY,
+                 OPEN_REPORT, RELOAD, QUIT)
+COMMANDS = tuple(command.words() for command in MENU_COMMANDS)
+#: Verbs whose effect the user cannot see in the menu itself: the service confirms each in
 #: one short notification (see `confirmation`).
-CONFIRMED = ("pause 30m", "pause 1h", "pause today", "resume", "reload")
+CONFIRMED_VERBS = (Verb.PAUSE, Verb.RESUME, Verb.RELOAD)
+CONFIRMED = tuple(c.words() for c in MENU_COMMANDS if c.verb in CONFIRMED_VERBS)
 
 
 class TrayUnavailable(DeskbreakError):
@@ -82,32 +98,38 @@ def menu_entries(view: TrayView) -> tuple[MenuEntry, ...]:
     return (
         MenuEntry(headline(view), None, enabled=False),
         SEPARATOR,
-        MenuEntry("Start a break now", "break-now"),
-        MenuEntry("Snooze", "snooze", enabled=answerable),
-        MenuEntry("Skip", "skip", enabled=answerable),
+        MenuEntry("Start a break now", BREAK_NOW.words()),
+        MenuEntry("Snooze", SNOOZE.words(), enabled=answerable),
+        MenuEntry("Skip", SKIP.words(), enabled=answerable),
         SEPARATOR,
-        MenuEntry("Pause 30 min", "pause 30m", enabled=not paused),
-        MenuEntry("Pause 1 hour", "pause 1h", enabled=not paused),
-        MenuEntry("Pause for the rest of the day", "pause today", enabled=not paused),
-        MenuEntry("Resume", "resume", enabled=paused),
+        MenuEntry("Pause 30 min", PAUSE_30M.words(), enabled=not paused),
+        MenuEntry("Pause 1 hour", PAUSE_1H.words(), enabled=not paused),
+        MenuEntry("Pause for the rest of the day", PAUSE_TODAY.words(), enabled=not paused),
+        MenuEntry("Resume", RESUME.words(), enabled=paused),
         SEPARATOR,
-        MenuEntry("Today's summary", "summary"),
-        MenuEntry("Open report", "report"),
-        MenuEntry("Reload programme", "reload"),
+        MenuEntry("Today's summary", SUMMARY.words()),
+        MenuEntry("Open report", OPEN_REPORT.words()),
+        MenuEntry("Reload programme", RELOAD.words()),
         SEPARATOR,
-        MenuEntry("Quit", "quit"),
+        MenuEntry("Quit", QUIT.words()),
     )
 
 
 def confirmation(command: str, view: TrayView, error: str | None = None) -> str | None:
     """The one short notification line confirming `command`, from the view after it took
     effect (None for commands that need none). `error` is the reason it failed, if it did."""
-    if command not in CONFIRMED:
+    from deskbreak.core.commands import CommandError, parse_command
+
+    try:
+        verb = parse_command(command).verb
+    except CommandError:
+        return None
+    if verb not in CONFIRMED_VERBS:
         return None
     if error:
-        return f"Could not {command.split()[0]}: {error}"
-    if command.startswith("pause"):
+        return f"Could not {verb.value}: {error}"
+    if verb is Verb.PAUSE:
         return headline(view) if view.paused else "Paused"
-    if command == "resume":
+    if verb is Verb.RESUME:
         return "Resumed. " + headline(view)
     return "Programme reloaded. " + headline(view)
