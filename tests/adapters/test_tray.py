@@ -36,7 +36,7 @@ def test_snooze_and_skip_are_greyed_out_without_an_open_prompt() -> None:
     assert not enabled(paused)["snooze"] and not enabled(paused)["skip"]
     # Starting a break, the summary, the report and quitting always answer.
     for view in (SITTING, paused):
-        assert all(enabled(view)[c] for c in ("break-now", "summary", "report", "reload",
+        assert all(enabled(view)[c] for c in ("break-now", "summary", "open-report", "reload",
                                               "quit"))
 
 
