@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from desktop import DesktopError, DesktopSession
-from jeepney import DBusAddress, new_method_call
+from jeepney import DBusAddress, Properties, new_method_call
 from jeepney.io.blocking import DBusConnection, open_dbus_connection
 from jeepney.low_level import HeaderFields, MessageType
 
@@ -192,6 +192,12 @@ def test_sni_menu_arrives_over_dbus_snooze_greyed_until_a_prompt_is_open(
             time.sleep(0.05)
         by_label = {i.get("label"): i for i in layout(conn, name)}
         assert by_label["Snooze"]["enabled"] is True
+        # The item itself asks for attention while the prompt waits.
+        item = DBusAddress("/StatusNotifierItem", bus_name=name,
+                           interface="org.kde.StatusNotifierItem")
+        reply = conn.send_and_get_reply(Properties(item).get("Status"), timeout=5)
+        assert reply.body[0] == ("s", "NeedsAttention")
+        assert signals(sni_desktop, "NewStatus", sender) >= 1
         click(conn, name, by_label["Snooze"]["id"])
         assert app.expect("COMMAND") == "COMMAND snooze"
         # Outside working hours the first line says so instead of counting down.

@@ -180,6 +180,11 @@ def watcher_present(timeout: float = CALL_TIMEOUT) -> bool:
         close_quietly(conn)
 
 
+def _status(view: TrayView) -> str:
+    """The SNI Status: NeedsAttention while a prompt waits for an answer, else Active."""
+    return "NeedsAttention" if view.prompt_open and not view.paused else "Active"
+
+
 def _item_properties(entry: MenuEntry) -> dict[str, tuple[str, Any]]:
     if entry.separator:
         return {"type": ("s", "separator"), "visible": ("b", True)}
@@ -210,6 +215,8 @@ class SniTray:
         self._host_seen: bool | None = None
         self._reason = "the tray icon is starting"
         self._images: list[Any] = []
+        #: The view the host was last told about.
+        self._published = self._view
         self._pixmaps: list[tuple[int, int, bytes]] = view_pixmaps(self._view)
         self._tooltip = tooltip(self._view)
         try:
@@ -229,6 +236,10 @@ class SniTray:
                              path=message_bus.object_path)
             rule.add_arg_condition(0, WATCHER)
             self._conn.send_and_get_reply(message_bus.AddMatch(rule), timeout=CALL_TIMEOUT)
+            # A host (a panel) that starts after us makes the icon visible.
+            hosts = MatchRule(type="signal", interface=WATCHER,
+                              member="StatusNotifierHostRegistered")
+            self._conn.send_and_get_reply(message_bus.AddMatch(hosts), timeout=CALL_TIMEOUT)
         except (OSError, TimeoutError) as error:
             self._conn.close()
             raise TrayUnavailable(f"no tray icon: the session bus did not answer ({error})") \
@@ -370,6 +381,8 @@ class SniTray:
         entries = menu_entries(view)
         text = tooltip(view)
         with self._lock:
+            status_changed = _status(view) != _status(self._published)
+            self._published = view
             # The icon images are cached objects: the same objects mean the same pixels.
             icon_changed = any(a is not b for a, b in zip(images, self._images))
             if icon_changed or not self._images:
@@ -383,6 +396,7 @@ class SniTray:
                 self._revision += 1
             revision = self._revision
             changes = {name for name, changed in (("icon", icon_changed),
+                                                  ("status", status_changed),
                                                   ("tooltip", tooltip_changed),
                                                   ("menu", bool(changed_items))) if changed}
             if not initial and not self._settled:
@@ -397,6 +411,10 @@ class SniTray:
         """Send the signals for `changes` ("icon", "tooltip", "menu")."""
         if "icon" in changes:
             self._signal(ITEM_PATH, ITEM_INTERFACE, "NewIcon")
+        if "status" in changes:
+            with self._lock:
+                status = _status(self._view)
+            self._signal(ITEM_PATH, ITEM_INTERFACE, "NewStatus", "s", (status,))
         if "tooltip" in changes:
             self._signal(ITEM_PATH, ITEM_INTERFACE, "NewToolTip")
             self._signal(ITEM_PATH, ITEM_INTERFACE, "NewTitle")
@@ -432,6 +450,10 @@ class SniTray:
 
     def _on_signal(self, message: Message) -> None:
         fields = message.header.fields
+        if fields.get(HeaderFields.member) == "StatusNotifierHostRegistered":
+            with self._lock:
+                self._host_seen = True
+            return
         if fields.get(HeaderFields.member) == "NameOwnerChanged":
             name, _old, new = message.body
             if name == WATCHER:
@@ -509,8 +531,8 @@ class SniTray:
                 "Category": ("s", "ApplicationStatus"),
                 "Id": ("s", ICON_NAME),
                 "Title": ("s", f"deskbreak: {text}"),
-                # Active: shown; "NeedsAttention" would ask hosts to flash or enlarge it.
-                "Status": ("s", "Active"),
+                # NeedsAttention while a prompt waits: hosts may highlight the icon.
+                "Status": ("s", _status(view)),
                 "WindowId": ("i", 0),
                 "IconName": ("s", ""),
                 "IconThemePath": ("s", ""),
