@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "deskbreak.commands.simulate",
     "deskbreak.commands.reports",
     "deskbreak.commands.demo",
+    "deskbreak.commands.safety",
 )
 
 

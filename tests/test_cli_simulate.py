@@ -63,11 +63,12 @@ def test_simulate_prints_json_lines_with_the_documented_keys(tmp_path: Path) -> 
     assert (first["at"], first["prompt"], first["break"], first["kind"]) == (
         "2026-11-30T08:55:00+00:00", 1, "Neck micro break", "micro")
     assert first["sitting_seconds"] == 1500
-    assert first["exercises"] == ["chin-tuck", "eye-break"]
+    assert first["exercises"] == ["chin-nod", "eye-break", "suboccipital-release"]
     assert outcomes[0] == {"at": "2026-11-30T08:55:30+00:00", "event": "outcome", "prompt": 1,
                            "series": 1, "break": "Neck micro break", "kind": "micro",
-                           "outcome": "done", "exercises": ["chin-tuck", "eye-break"],
-                           "finished": ["chin-tuck", "eye-break"]}
+                           "outcome": "done",
+                           "exercises": ["chin-nod", "eye-break", "suboccipital-release"],
+                           "finished": ["chin-nod", "eye-break", "suboccipital-release"]}
     # seven minutes idle ends the first bout, back-dated to the last input
     assert bouts[0]["start"] == "2026-11-30T08:30:00+00:00"
     assert bouts[0]["end"] == "2026-11-30T09:41:00+00:00"

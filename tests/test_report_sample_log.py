@@ -24,7 +24,11 @@ from deskbreak.core.events import (
     PromptDeferred,
     PromptOutcome,
     PromptShown,
+    HeadacheDiary,
     Resumed,
+    SafetyAdvice,
+    Screening,
+    ScreeningDue,
     SnoozeRefused,
 )
 
@@ -129,6 +133,10 @@ def sample_log() -> list[Event]:
         shown(at(4, 9, 30), 12, 12, NECK),
         ended(at(4, 9, 31), 12, 12, Outcome.DONE, NECK),
         CheckinAnswered(at(4, 9, 32), "neck", 10, 12, NECK),
+        ScreeningDue(at(4, 9, 32), "neck 7 or more"),
+        Screening(at(4, 9, 34), "neck 7 or more", {"sudden_severe": False, "arm_symptoms": True}),
+        SafetyAdvice(at(4, 9, 34), "neck 7 or more", True, "same_day", at(5, 0, 0)),
+        HeadacheDiary(at(4, 17, 0), "2026-03-04", 4, "1-4h", False),
     ]
 
 

@@ -23,9 +23,12 @@ Rules (see docs/how-it-works.md):
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
+from deskbreak.core.diary import entry_from_answer
 from deskbreak.core.events import (
     HEADACHE_LEVELS,
     Answer,
@@ -42,6 +45,7 @@ from deskbreak.core.events import (
     SnoozeRefused,
 )
 from deskbreak.core.programme import Break, BreakKind, Exercise, Programme
+from deskbreak.core.screening import SafetyState
 from deskbreak.core.sitting import (
     Presence,
     Sample,
@@ -146,6 +150,8 @@ class Engine:
         self._plan = _PlannerState(next_prompt_id=first_prompt_id)
         #: Exercises of recent prompts, so a neck check-in can name what was just done.
         self._recent_exercises: dict[int, tuple[str, ...]] = {}
+        #: Screening and the safety pause of neck prompts (core/screening.py).
+        self._safety = SafetyState()
 
     # -- inputs -------------------------------------------------------------------------------
 
@@ -222,13 +228,14 @@ class Engine:
         shown = open_prompt.shown.exercises
         if answer is Answer.DONE:
             return AnswerResult.ACCEPTED, self._close(at, Outcome.DONE, finished=shown)
-        if answer is Answer.PARTIAL:
+        if answer in (Answer.PARTIAL, Answer.STOPPED):
             # Only exercises of this prompt count, in the prompt's order.
             done = tuple(e for e in shown if e in set(finished))
-            outcome = Outcome.PARTIAL if done or not finished else Outcome.STOPPED
-            return AnswerResult.ACCEPTED, self._close(at, outcome, finished=done, reason=reason)
-        if answer is Answer.STOPPED:
-            return AnswerResult.ACCEPTED, self._close(at, Outcome.STOPPED, reason=reason)
+            outcome = (Outcome.PARTIAL if answer is Answer.PARTIAL and (done or not finished)
+                       else Outcome.STOPPED)
+            events = self._close(at, outcome, finished=done, reason=reason)
+            due = self._safety.after_stop(at, reason)  # stopped because of symptoms: screen
+            return AnswerResult.ACCEPTED, events + ([due] if due else [])
         return AnswerResult.ACCEPTED, self._close(at, Outcome.SKIPPED)
 
     def first_exercises(self, count: int) -> tuple[str, ...]:
@@ -262,25 +269,66 @@ class Engine:
         candidates = self._progress(at)
         if not candidates:
             candidates = [(0.0, brk) for brk in self.programme.breaks]
+        if self._safety.neck_paused(at):  # after a screening yes: movement breaks only
+            candidates = [c for c in candidates if c[1].kind is BreakKind.MOVEMENT]
+            if not candidates:
+                return []
         _, brk = max(candidates, key=lambda pair: (pair[0], pair[1].kind is BreakKind.MOVEMENT))
         return self._show(at, brk, due_at=at, series=None, snoozes=0, requested=True)
 
-    def checkin(self, at: datetime, question: str, value: int | str,
+    def checkin(self, at: datetime, question: str, value: int | str | Mapping[str, Any],
                 prompt_id: int | None = None) -> list[Event]:
-        """Record a symptom check-in answer. Raises ValueError for an impossible answer."""
+        """Record a symptom check-in answer: "neck" (0-10 after a break), "neck_before" (0-10
+        before a guided break) or "headache" (a diary answer as a mapping, see
+        core/diary.py, or an old one-word level). A worrying answer adds a ScreeningDue.
+        Raises ValueError for an impossible answer."""
         exercises: tuple[str, ...] = ()
-        if question == "neck":
+        if question == "headache" and isinstance(value, Mapping):
+            entry = entry_from_answer(at, value)
+            today = entry.day == at.date().isoformat()
+            due = self._safety.after_headache(at, entry.intensity) if today else None
+            diary: list[Event] = [entry]
+            return diary + ([due] if due else [])
+        if isinstance(value, Mapping):
+            raise ValueError(f"a {question} check-in is a single answer")
+        if question in ("neck", "neck_before"):
             if (not isinstance(value, int) or isinstance(value, bool)
                     or not 0 <= value <= MAX_NECK_SCORE):
                 raise ValueError(f"neck score must be a whole number 0-{MAX_NECK_SCORE}")
             exercises = self._recent_exercises.get(prompt_id, ()) if prompt_id else ()
+            due = self._safety.after_neck(at, value)
         elif question == "headache":
             if value not in HEADACHE_LEVELS:
                 raise ValueError(f"headache must be one of {', '.join(HEADACHE_LEVELS)}")
+            due = self._safety.after_headache(at, value)
         else:
             raise ValueError(f"unknown check-in question {question!r}")
-        return [CheckinAnswered(at=at, question=question, value=value, prompt=prompt_id,
-                                exercises=exercises)]
+        answered: list[Event] = [CheckinAnswered(at=at, question=question, value=value,
+                                                 prompt=prompt_id, exercises=exercises)]
+        return answered + ([due] if due else [])
+
+    def screening(self, at: datetime, answers: Mapping[str, bool],
+                  trigger: str | None = None) -> list[Event]:
+        """The red-flag questions were answered (question id -> yes). Any yes pauses neck
+        (micro) prompts until the end of the day; movement breaks go on. Raises ValueError for
+        unknown question ids."""
+        screening, advice = self._safety.answered(at, answers, trigger)
+        return [screening, advice]
+
+    def pause_neck_prompts(self, until: datetime) -> None:
+        """Keep neck (micro) prompts paused until `until`: the service restores a safety pause
+        from today's log after a restart."""
+        current = self._safety.neck_paused_until
+        self._safety.neck_paused_until = max(until, current) if current else until
+
+    @property
+    def screening_pending(self) -> str | None:
+        """The trigger of screening questions asked and not answered yet (None: none)."""
+        return self._safety.trigger.value if self._safety.trigger else None
+
+    def neck_prompts_paused_until(self, now: datetime) -> datetime | None:
+        """The end of the safety pause of neck prompts, when one is in force at `now`."""
+        return self._safety.neck_paused_until if self._safety.neck_paused(now) else None
 
     def replace_programme(self, programme: Programme, at: datetime, path: str) -> list[Event]:
         """Bring a new programme into force, keeping the sitting state and timers that still apply."""
@@ -340,6 +388,8 @@ class Engine:
         if plan.open is not None or not self._may_prompt(now):
             return False
         for brk in self.programme.breaks:
+            if brk.kind is BreakKind.MICRO and self._safety.neck_paused(now):
+                continue
             snoozed = plan.snoozed.get(brk.name)
             if snoozed is not None and now >= snoozed.until:
                 return True
@@ -480,6 +530,8 @@ class Engine:
             return []
         due: list[tuple[int, float, int, Break, datetime, SnoozedBreak | None]] = []
         for order, brk in enumerate(self.programme.breaks):
+            if brk.kind is BreakKind.MICRO and self._safety.neck_paused(now):
+                continue  # paused for the day after a screening yes; movement breaks go on
             snoozed = plan.snoozed.get(brk.name)
             if snoozed is not None:
                 if now >= snoozed.until:

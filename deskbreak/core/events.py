@@ -177,8 +177,10 @@ class ProgrammeRejected:
 
 @dataclass(frozen=True)
 class CheckinAnswered:
-    """A symptom check-in answer: `question` is "neck" (value 0-10) or "headache" (value none,
-    mild, moderate or severe). `prompt` and `exercises` link a neck check-in to its break."""
+    """A symptom check-in answer: `question` is "neck" (value 0-10, after a break),
+    "neck_before" (0-10, just before a guided break) or "headache" (value none, mild, moderate
+    or severe: older logs; new headache answers are `HeadacheDiary`). `prompt` and `exercises`
+    link a neck check-in to its break."""
 
     KIND: ClassVar[str] = "checkin"
     at: datetime
@@ -197,6 +199,54 @@ class CheckinDue:
     question: str
 
 
+@dataclass(frozen=True)
+class ScreeningDue:
+    """An answer looked worrying (`trigger`, a `screening.Trigger` value): the red-flag
+    questions are due. The service shows them; the answers come back as a `Screening`."""
+
+    KIND: ClassVar[str] = "screening_due"
+    at: datetime
+    trigger: str
+
+
+@dataclass(frozen=True)
+class Screening:
+    """The red-flag questions were answered: question id -> yes (True) or no (False)."""
+
+    KIND: ClassVar[str] = "screening"
+    at: datetime
+    trigger: str
+    answers: dict[str, bool]
+
+
+@dataclass(frozen=True)
+class SafetyAdvice:
+    """What the user was told after a screening. `advice` is "emergency", "same_day" or
+    "reassure"; with any yes, neck-exercise (micro) prompts are paused `until` (the end of the
+    day) while movement breaks go on."""
+
+    KIND: ClassVar[str] = "safety"
+    at: datetime
+    trigger: str
+    any_yes: bool
+    advice: str
+    until: datetime | None = None
+
+
+@dataclass(frozen=True)
+class HeadacheDiary:
+    """A headache diary entry for `day` (ISO date; a catch-up answer is about an earlier day):
+    intensity 0-10 (0: no headache), how long it lasted (a `DIARY_DURATIONS` value, or None when
+    there was none or it was not said) and whether painkillers were taken (None: not said)."""
+
+    KIND: ClassVar[str] = "headache"
+    at: datetime
+    day: str
+    intensity: int
+    duration: str | None = None
+    painkillers: bool | None = None
+
+
 Event = (
     PromptShown
     | PromptOutcome
@@ -210,6 +260,10 @@ Event = (
     | ProgrammeRejected
     | CheckinAnswered
     | CheckinDue
+    | ScreeningDue
+    | Screening
+    | SafetyAdvice
+    | HeadacheDiary
 )
 
 EVENT_TYPES: dict[str, type[Any]] = {
@@ -227,10 +281,16 @@ EVENT_TYPES: dict[str, type[Any]] = {
         ProgrammeRejected,
         CheckinAnswered,
         CheckinDue,
+        ScreeningDue,
+        Screening,
+        SafetyAdvice,
+        HeadacheDiary,
     )
 }
 
 HEADACHE_LEVELS = ("none", "mild", "moderate", "severe")
+#: How long a diary headache lasted: under an hour, 1 to 4 hours, over 4 hours, all day.
+DIARY_DURATIONS = ("under-1h", "1-4h", "over-4h", "all-day")
 
 
 def event_to_json(event: Event) -> dict[str, Any]:

@@ -517,6 +517,12 @@ def _build_exercises(raw: Mapping[str, Any], library: Mapping[str, Exercise],
             # they say otherwise; library exercises state what they suit.
             fields.setdefault("suits", (BreakKind.MICRO, BreakKind.MOVEMENT))
             exercises[exercise_id] = Exercise(id=exercise_id, **fields)
+        built = exercises.get(exercise_id)
+        if built is not None and not built.cautions:
+            # The built-in stop rules still show (core.safety), but the physio should say
+            # what is specific to this exercise.
+            out.warn_at(path, f"warning: {exercise_id!r} has no cautions of its own; only "
+                        "deskbreak's built-in stop rules will show. Add a 'Stop if ...' line")
     return exercises
 
 

@@ -672,8 +672,10 @@ def test_checkin_refuses_an_impossible_answer(question: str, value: object) -> N
 @pytest.mark.parametrize("value", [0, 10])
 def test_checkin_accepts_the_ends_of_the_neck_scale(value: int) -> None:
     engine = Engine(programme(CHECKINS))
-    [answered] = engine.checkin(NINE, "neck", value)
+    answered, *screening = engine.checkin(NINE, "neck", value)
     assert answered.value == value  # type: ignore[union-attr]
+    # A 10 also asks the red-flag screening questions (core/screening.py).
+    assert [e.KIND for e in screening] == ([] if value == 0 else ["screening_due"])
 
 
 # -- phases -------------------------------------------------------------------------------------
@@ -749,7 +751,9 @@ def test_stopping_before_any_exercise_is_its_own_outcome_not_a_skip() -> None:
     desk.until_prompt()
     desk.engine.start_break(desk.now)
     _, events = desk.engine.answer(desk.now, Answer.STOPPED, reason="symptoms")
-    [outcome] = events
+    outcome, *screening = events
+    # Stopping because of symptoms also asks the red-flag questions (core/screening.py).
+    assert [e.KIND for e in screening] == ["screening_due"]
     assert isinstance(outcome, PromptOutcome)
     assert (outcome.outcome, outcome.finished, outcome.stop_reason) == (
         Outcome.STOPPED, (), "symptoms")
