@@ -20,12 +20,14 @@ from jeepney import DBusAddress, Properties, new_method_call
 from jeepney.io.blocking import DBusConnection, open_dbus_connection
 from jeepney.low_level import HeaderFields, MessageType
 
+from deskbreak.ui import icon
+
 from .test_tray import TrayProcess
 
 REPO = Path(__file__).resolve().parents[2]
 SHOTS = Path("/tmp/deskbreak-ui-screenshots")
-AMBER = (230, 160, 20)
-PAUSED = (150, 150, 150)
+AMBER = icon.AMBER[:3]
+PAUSED = icon.PAUSED[:3]
 #: The host bar is 30 px high along the bottom of the 1280x800 screen; icons sit at its end.
 HOST_AREA = (1100, 770, 1280, 800)
 
@@ -157,13 +159,14 @@ def test_sni_icon_registers_shows_in_the_host_and_changes_with_the_state(
     assert app.visibility() == "True shown by a StatusNotifierItem host"
     # 42 of 60 minutes: the ring is amber (past two thirds), drawn by the host from our pixmap.
     sitting = wait_for_pixels(sni_desktop, "tray-sni-sitting", AMBER, present=True)
-    assert count_near(sitting, PAUSED) < 20
     with bus(sni_desktop) as conn:
         sender = unique_name(conn, item_name(app))
     icons_before = signals(sni_desktop, "NewIcon", sender)
     app.update(paused=True, status_line="Paused until 14:30")
     paused = wait_for_pixels(sni_desktop, "tray-sni-paused", AMBER, present=False)
-    assert count_near(paused, PAUSED) > 20, "the paused icon's grey ring is not in the host"
+    # The two grey bars: far more of the paused grey than the thin grey track had.
+    assert count_near(paused, PAUSED, 10) > count_near(sitting, PAUSED, 10) + 30, \
+        "the paused icon's bars are not in the host"
     assert signals(sni_desktop, "NewIcon", sender) == icons_before + 1
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from deskbreak.adapters.tray.local import ABOUT, LOCAL_COMMANDS
 from deskbreak.core.commands import Command, Verb
 from deskbreak.errors import DeskbreakError
 
@@ -27,7 +28,8 @@ RELOAD = Command(Verb.RELOAD)
 QUIT = Command(Verb.QUIT)
 MENU_COMMANDS = (BREAK_NOW, SNOOZE, SKIP, PAUSE_30M, PAUSE_1H, PAUSE_TODAY, RESUME, SUMMARY,
                  OPEN_REPORT, RELOAD, QUIT)
-COMMANDS = tuple(command.words() for command in MENU_COMMANDS)
+#: Every command word a menu entry may send; the LOCAL_COMMANDS the tray carries out itself.
+COMMANDS = tuple(command.words() for command in MENU_COMMANDS) + LOCAL_COMMANDS
 #: Verbs whose effect the user cannot see in the menu itself: the service confirms each in
 #: one short notification (see `confirmation`).
 CONFIRMED_VERBS = (Verb.PAUSE, Verb.RESUME, Verb.RELOAD)
@@ -54,6 +56,27 @@ class TrayView:
     prompt_open: bool = False
     #: Inside the programme's working hours: outside them no break comes, whatever the clock.
     in_working_hours: bool = True
+
+    @property
+    def fraction(self) -> float:
+        """How far the sitting bout is toward the movement break (1.0 and more: due)."""
+        if self.bout_limit_seconds <= 0:
+            return 0.0
+        return max(0.0, self.sitting_seconds / self.bout_limit_seconds)
+
+    @property
+    def due(self) -> bool:
+        """A prompt waits for an answer: the icon says so (deskbreak.ui.icon's "due" look)."""
+        return self.prompt_open and not self.paused
+
+    @property
+    def mode(self) -> str:
+        """The icon's look: "paused", "away", "due" or "sitting"."""
+        if self.paused:
+            return "paused"
+        if self.away:
+            return "away"
+        return "due" if self.due or self.fraction >= 1.0 else "sitting"
 
 
 @dataclass(frozen=True)
@@ -111,6 +134,7 @@ def menu_entries(view: TrayView) -> tuple[MenuEntry, ...]:
         MenuEntry("Open report", OPEN_REPORT.words()),
         MenuEntry("Reload programme", RELOAD.words()),
         SEPARATOR,
+        MenuEntry("About deskbreak", ABOUT),
         MenuEntry("Quit", QUIT.words()),
     )
 

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from deskbreak.adapters.tray import _pystray
+from deskbreak.adapters.tray.local import LOCAL_COMMANDS, run_local
 from deskbreak.adapters.tray.model import (
     COMMANDS,
     ICON_NAME,
@@ -44,14 +45,10 @@ def load_backend(candidates: Sequence[str]) -> tuple[str, Any]:
 
 
 def view_image(view: TrayView, size: int | None = None) -> Any:
-    """The icon image for `view` (drawn at `size` px, or the default size)."""
+    """The icon image for `view`, drawn by deskbreak.ui.icon at `size` px (or its default)."""
     from deskbreak.ui.icon import icon_image
 
-    if size is None:
-        return icon_image(view.sitting_seconds, paused=view.paused, away=view.away,
-                          limit_seconds=view.bout_limit_seconds)
-    return icon_image(view.sitting_seconds, paused=view.paused, away=view.away,
-                      limit_seconds=view.bout_limit_seconds, size=size)
+    return icon_image(view, size)
 
 
 class PystrayTray:
@@ -191,6 +188,9 @@ class PystrayTray:
 
     def _dispatch(self, command: str) -> None:
         log.info("tray command: %s", command)
+        if command in LOCAL_COMMANDS:
+            run_local(command)
+            return
         try:
             self._on_command(command)
         except Exception:

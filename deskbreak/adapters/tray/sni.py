@@ -36,6 +36,7 @@ from jeepney import (
 )
 from jeepney.low_level import Message
 
+from deskbreak.adapters.tray.local import LOCAL_COMMANDS, run_local
 from deskbreak.adapters.tray.model import (
     COMMANDS,
     ICON_NAME,
@@ -615,6 +616,9 @@ class SniTray:
         if entry.command is None or not entry.enabled or entry.command not in COMMANDS:
             return  # a greyed-out entry does nothing, even if a host sends the click anyway
         log.info("tray command: %s", entry.command)
+        if entry.command in LOCAL_COMMANDS:
+            run_local(entry.command)
+            return
         try:
             self._on_command(entry.command)
         except Exception:
