@@ -240,7 +240,8 @@ def clickable_xorg_icon(module: Any) -> type:
             drawing = self._draw_for_size(side)
             canvas = PIL.Image.new("RGB", (width, height), self._background())
             canvas.paste(drawing, ((width - side) // 2, (height - side) // 2), drawing)
-            canvas.tostring = canvas.tobytes  # type: ignore[attr-defined]  (python-xlib)
+            # python-xlib calls tostring(), which Pillow no longer has.
+            canvas.tostring = canvas.tobytes  # type: ignore[attr-defined]
             self._icon_data = canvas
 
         def _background(self) -> tuple[int, int, int]:

@@ -89,8 +89,8 @@ class PystrayTray:
         if self.backend == "xorg":
             if self._icon.docked:
                 return True, "docked in the X11 system tray"
-            return False, ("no X11 system tray is running (no _NET_SYSTEM_TRAY owner): the "
-                           "icon waits for one; use notifications and the command line")
+            return False, ("no X11 system tray is running (no _NET_SYSTEM_TRAY owner); the "
+                           "icon docks when one starts")
         return None, f"pystray {self.backend} cannot tell whether a tray shows it"
 
     def run(self, setup: Callable[[], None]) -> None:
