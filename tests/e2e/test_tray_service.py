@@ -79,3 +79,57 @@ def test_without_a_tray_host_status_and_doctor_say_so_and_prompts_still_come(
             except subprocess.TimeoutExpired:
                 running.process.kill()
                 running.process.wait()
+
+
+@pytest.fixture(scope="module")
+def sni_service_desktop() -> Iterator[DesktopSession]:
+    """A desktop whose tray is a StatusNotifierItem host (no trayer), with notifications."""
+    session = DesktopSession(tray=False, sni_tray=True)
+    try:
+        session.start()
+    except DesktopError as error:
+        pytest.fail(str(error), pytrace=False)
+    try:
+        yield session
+    finally:
+        session.stop()
+
+
+def test_the_service_on_an_sni_desktop_shows_its_icon_and_its_menu_pauses_it(
+        sni_service_desktop: DesktopSession, deskbreak_home: Path, tmp_path: Path) -> None:
+    from .test_tray_sni import bus, click, layout, wait_registered
+
+    desktop = sni_service_desktop
+    programme = tmp_path / "programme.yaml"
+    programme.write_text(PROGRAMME.format(title="SNI"))
+    running = RunningService(desktop, deskbreak_home, programme,
+                             start_service(desktop, deskbreak_home, programme))
+    try:
+        running.wait_for(lambda: running.cli("status").returncode == 0, 15, "the socket")
+        name = f"org.kde.StatusNotifierItem-{running.process.pid}-1"
+        wait_registered(desktop, name)
+        status = json.loads(running.cli("status", "--json").stdout)
+        assert status["tray"] == {"visible": True, "backend": "sni",
+                                  "reason": "shown by a StatusNotifierItem host"}
+        with bus(desktop) as conn:
+            items = {i.get("label"): i for i in layout(conn, name)}
+            assert items["Snooze"]["enabled"] is False  # no prompt is open
+            click(conn, name, items["Pause 30 min"]["id"])
+        running.wait_for(lambda: running.cli("status").stdout.startswith("Paused until"), 10,
+                         "the pause from the SNI menu")
+        notes = desktop.wait_for_notifications(
+            1, timeout=10, predicate=lambda n: n.body.startswith("Paused until"))
+        assert len(notes) == 1
+        with bus(desktop) as conn:
+            items = {i.get("label"): i for i in layout(conn, name)}
+            assert items["Resume"]["enabled"] is True
+            assert layout(conn, name)[0]["label"].startswith("Paused until")
+    finally:
+        if running.process.poll() is None:
+            running.process.send_signal(signal.SIGTERM)
+            try:
+                running.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                running.process.kill()
+                running.process.wait()
+        assert running.process.returncode == 0, running.output()
