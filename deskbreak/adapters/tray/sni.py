@@ -59,8 +59,9 @@ PROPERTIES = "org.freedesktop.DBus.Properties"
 INTROSPECTABLE = "org.freedesktop.DBus.Introspectable"
 #: Our own wake-up call (from stop()) to end the receive loop without polling.
 WAKE_INTERFACE = "org.deskbreak.TrayLoop"
-#: Pixel sizes sent in IconPixmap: hosts pick the nearest (panels are 16-32 px, HiDPI 48-64).
-PIXMAP_SIZES = (16, 22, 24, 32, 48)
+#: Pixel sizes sent in IconPixmap, each drawn for its size: hosts pick the nearest (panels
+#: are 16-32 px, HiDPI twice that).
+PIXMAP_SIZES = (16, 22, 24, 32, 48, 64)
 #: How long start-up calls to the bus and the watcher may take.
 CALL_TIMEOUT = 2.0
 #: Change signals are held back this long after registering: a host that gets NewIcon while it
@@ -218,7 +219,8 @@ class SniTray:
         self._images: list[Any] = []
         #: The view the host was last told about.
         self._published = self._view
-        self._pixmaps: list[tuple[int, int, bytes]] = view_pixmaps(self._view)
+        #: Drawn in run(), for the view of that moment (drawing takes a moment).
+        self._pixmaps: list[tuple[int, int, bytes]] = []
         self._tooltip = tooltip(self._view)
         try:
             self._conn = open_dbus_connection(bus="SESSION")
