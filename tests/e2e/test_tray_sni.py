@@ -156,7 +156,10 @@ def unique_name(conn: DBusConnection, name: str) -> str:
 def test_sni_icon_registers_shows_in_the_host_and_changes_with_the_state(
         sni_desktop: DesktopSession, app: TrayProcess) -> None:
     wait_registered(sni_desktop, item_name(app))
-    assert app.visibility() == "True shown by a StatusNotifierItem host"
+    deadline = time.monotonic() + 5  # the watcher's answer reaches the app just after
+    while (seen := app.visibility()) != "True shown by a StatusNotifierItem host":
+        assert time.monotonic() < deadline, seen
+        time.sleep(0.05)
     # 42 of 60 minutes: the ring is amber (past two thirds), drawn by the host from our pixmap.
     sitting = wait_for_pixels(sni_desktop, "tray-sni-sitting", AMBER, present=True)
     with bus(sni_desktop) as conn:

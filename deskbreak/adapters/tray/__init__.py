@@ -73,15 +73,30 @@ class TrayBackend(Protocol):
     def visibility(self) -> tuple[bool | None, str]: ...
 
 
-def watcher_present() -> bool:
-    """Whether a StatusNotifierWatcher owns its name on the session bus (False without one)."""
+#: The StatusNotifierWatcher's bus name (KDE's spelling, which every host uses).
+SNI_WATCHER = "org.kde.StatusNotifierWatcher"
+
+
+def watcher_present(timeout: float = 2.0) -> bool:
+    """Whether a StatusNotifierWatcher owns its name on the session bus (False without one).
+    Asked here, not in sni.py, so a desktop without one never loads the SNI code."""
     if sys.platform in ("win32", "darwin"):
         return False
     try:
-        from deskbreak.adapters.tray.sni import watcher_present as present
+        from jeepney import message_bus
+
+        from deskbreak.adapters._dbus import DBusUnavailable, call, close_quietly, connect
     except ImportError:
         return False
-    return present()
+    conn = None
+    try:
+        conn = connect("SESSION")
+        (owned,) = call(conn, message_bus, "NameHasOwner", "s", (SNI_WATCHER,), timeout=timeout)
+        return bool(owned)
+    except DBusUnavailable:
+        return False
+    finally:
+        close_quietly(conn)
 
 
 def choose_backend(env: Mapping[str, str] | None = None,

@@ -64,10 +64,12 @@ WAKE_INTERFACE = "org.deskbreak.TrayLoop"
 PIXMAP_SIZES = (16, 22, 24, 32, 48, 64)
 #: How long start-up calls to the bus and the watcher may take.
 CALL_TIMEOUT = 2.0
-#: Change signals are held back this long after registering: a host that gets NewIcon while it
-#: is still building the item from our properties can drop the item (seen with the standalone
-#: gtk-sni-tray in about half the starts). Changes made meanwhile go out in one batch after.
-SETTLE_SECONDS = 1.0
+#: Change signals are held back after registering until the host has read the icon, then
+#: SETTLE_AFTER_READ more: a host that gets NewIcon while it is still building the item from
+#: our properties can drop the item (seen with the standalone gtk-sni-tray in about half the
+#: starts). At most SETTLE_SECONDS when no host reads. Changes meanwhile go out in one batch.
+SETTLE_SECONDS = 5.0
+SETTLE_AFTER_READ = 0.5
 #: dbusmenu protocol version we speak.
 DBUSMENU_VERSION = 3
 
@@ -167,21 +169,6 @@ def view_pixmaps(view: TrayView, sizes: tuple[int, ...] = PIXMAP_SIZES,
     return [argb_pixmap(view_image(view, size)) for size in sizes]
 
 
-def watcher_present(timeout: float = CALL_TIMEOUT) -> bool:
-    """Whether the session bus has a StatusNotifierWatcher; False without a bus."""
-    from deskbreak.adapters._dbus import DBusUnavailable, call, close_quietly, connect
-
-    conn = None
-    try:
-        conn = connect("SESSION")
-        (owned,) = call(conn, message_bus, "NameHasOwner", "s", (WATCHER,), timeout=timeout)
-        return bool(owned)
-    except DBusUnavailable:
-        return False
-    finally:
-        close_quietly(conn)
-
-
 def _status(view: TrayView) -> str:
     """The SNI Status: NeedsAttention while a prompt waits for an answer, else Active."""
     return "NeedsAttention" if view.prompt_open and not view.paused else "Active"
@@ -214,8 +201,13 @@ class SniTray:
         #: False during the quiet time after registering (see SETTLE_SECONDS).
         self._settled = False
         self._held: set[str] = set()
+        self._settle_generation = 0
+        #: Replies awaited by the loop: serial -> handler (see _call_async).
+        self._pending: dict[int, Callable[[Message], None]] = {}
+        #: Whether the host has read IconPixmap since we registered.
+        self._icon_read = False
         self._host_seen: bool | None = None
-        self._reason = "the tray icon is starting"
+        self._reason = "registering with the StatusNotifierWatcher"
         self._images: list[Any] = []
         #: The view the host was last told about.
         self._published = self._view
@@ -255,15 +247,20 @@ class SniTray:
         """Register with the watcher and answer the host until `stop()`; main thread."""
         if threading.current_thread() is not threading.main_thread():
             raise RuntimeError("Tray.run must be called from the main thread")
+        with self._lock:
+            view = self._view
+        # Drawn before registering: the host asks for IconPixmap as soon as it hears of us.
+        self._publish(view, initial=True)
         try:
             self._register()
-        except (OSError, TimeoutError) as error:
+        except OSError as error:
             raise TrayUnavailable(f"the sni tray could not register: {error}") from error
         with self._lock:
             self._shown = True
             self._settled = False
-            view = self._view
-        self._publish(view, initial=True)
+            latest = self._view
+        if latest != view:  # updated while registering: draw it now, announce it when settled
+            self._publish(latest)
         self._settle_timer()
         threading.Thread(target=setup, name="tray-setup", daemon=True).start()
         try:
@@ -325,11 +322,25 @@ class SniTray:
         except OSError:
             log.warning("tray: could not send %s.%s", interface, member, exc_info=True)
 
+    def _call_async(self, message: Message, on_reply: Callable[[Message], None]) -> None:
+        """Send a call whose reply the loop hands to `on_reply`. Never wait for a reply here:
+        jeepney's send_and_get_reply drops every other message that arrives meanwhile, such
+        as the host's first Get of our icon."""
+        with self._send_lock:
+            serial = next(self._conn.outgoing_serial)
+            with self._lock:
+                self._pending[serial] = on_reply
+            self._conn.send(message, serial=serial)
+
     def _register(self) -> None:
+        """Register with the watcher, then ask whether a host is there (answers come to the
+        loop)."""
         watcher = DBusAddress(WATCHER_PATH, bus_name=WATCHER, interface=WATCHER)
-        reply = self._conn.send_and_get_reply(
+        self._call_async(
             new_method_call(watcher, "RegisterStatusNotifierItem", "s", (self.bus_name,)),
-            timeout=CALL_TIMEOUT)
+            self._on_registered)
+
+    def _on_registered(self, reply: Message) -> None:
         with self._lock:
             if reply.header.message_type == MessageType.error:
                 self._registered = False
@@ -338,23 +349,31 @@ class SniTray:
                 log.warning("tray: %s", self._reason)
                 return
             self._registered = True
-        host = self._conn.send_and_get_reply(
+        log.info("tray: registered %s with the StatusNotifierWatcher", self.bus_name)
+        self._call_async(
             new_method_call(DBusAddress(WATCHER_PATH, bus_name=WATCHER,
                                         interface=PROPERTIES), "Get", "ss",
-                            (WATCHER, "IsStatusNotifierHostRegistered")), timeout=CALL_TIMEOUT)
-        with self._lock:
-            if host.header.message_type == MessageType.method_return:
-                self._host_seen = bool(host.body[0][1])
-        log.info("tray: registered %s with the StatusNotifierWatcher", self.bus_name)
+                            (WATCHER, "IsStatusNotifierHostRegistered")), self._on_host_reply)
 
-    def _settle_timer(self) -> None:
-        timer = threading.Timer(SETTLE_SECONDS, self._settle)
+    def _on_host_reply(self, reply: Message) -> None:
+        if reply.header.message_type == MessageType.method_return:
+            with self._lock:
+                if self._host_seen is None:
+                    self._host_seen = bool(reply.body[0][1])
+
+    def _settle_timer(self, seconds: float = SETTLE_SECONDS) -> None:
+        with self._lock:
+            self._settle_generation += 1
+            generation = self._settle_generation
+        timer = threading.Timer(seconds, self._settle, args=(generation,))
         timer.daemon = True
         timer.start()
 
-    def _settle(self) -> None:
+    def _settle(self, generation: int) -> None:
         """End of the quiet time after registering: announce whatever changed meanwhile."""
         with self._lock:
+            if generation != self._settle_generation or self._settled:
+                return  # a newer timer (the host read the icon) decides
             self._settled = True
             held, self._held = self._held, set()
             revision, entries = self._revision, self._entries
@@ -363,18 +382,25 @@ class SniTray:
             updated = [(i, _item_properties(e)) for i, e in enumerate(entries, 1)]
             self._emit(held, updated, revision)
 
-    def _register_later(self) -> None:
-        """From the loop: register with a new watcher without waiting for its answer (the
-        loop would otherwise be blocked while the watcher calls us back)."""
-        watcher = DBusAddress(WATCHER_PATH, bus_name=WATCHER, interface=WATCHER)
-        self._send(new_method_call(watcher, "RegisterStatusNotifierItem", "s",
-                                   (self.bus_name,)))
+    def _on_icon_read(self) -> None:
+        """The host has read our icon: settle shortly after its first read."""
         with self._lock:
-            self._registered = True
+            first = not self._icon_read and not self._settled
+            self._icon_read = True
+        if first:
+            self._settle_timer(SETTLE_AFTER_READ)
+
+    def _register_later(self) -> None:
+        """From the loop: register again with a new watcher."""
+        with self._lock:
+            self._registered = False
+            self._reason = "registering with a new StatusNotifierWatcher"
             self._host_seen = None
             self._settled = False
+            self._icon_read = False
+        self._register()
         self._settle_timer()
-        log.info("tray: registered again with a new StatusNotifierWatcher")
+        log.info("tray: registering again with a new StatusNotifierWatcher")
 
     def _publish(self, view: TrayView, initial: bool = False) -> None:
         """Tell the host what changed since the last view (everything when `initial`)."""
@@ -450,6 +476,12 @@ class SniTray:
                 self._answer(message)
             elif kind == MessageType.signal:
                 self._on_signal(message)
+            else:  # a reply to one of our own calls
+                serial = message.header.fields.get(HeaderFields.reply_serial)
+                with self._lock:
+                    handler = self._pending.pop(serial, None)
+                if handler is not None:
+                    handler(message)
 
     def _on_signal(self, message: Message) -> None:
         fields = message.header.fields
@@ -512,10 +544,14 @@ class SniTray:
     def _properties(self, path: str, member: str, message: Message) -> Message:
         if member == "GetAll":
             (interface,) = message.body
+            if interface == ITEM_INTERFACE:
+                self._on_icon_read()
             return new_method_return(message, "a{sv}", (self._all_properties(path, interface),))
         if member == "Get":
             interface, name = message.body
             values = self._all_properties(path, interface)
+            if name == "IconPixmap":
+                self._on_icon_read()
             if name not in values:
                 raise _CallError("org.freedesktop.DBus.Error.UnknownProperty",
                                  f"no property {interface}.{name}")
