@@ -13,7 +13,8 @@ import logging
 import sys
 
 from deskbreak.core.events import HEADACHE_LEVELS
-from deskbreak.ui.prompt_window import CORNER_MARGIN, AnswerWriter, _map_without_focus
+from deskbreak.ui.placement import place
+from deskbreak.ui.prompt_window import AnswerWriter, _map_without_focus
 
 log = logging.getLogger(__name__)
 TITLE = "deskbreak: headache check-in"
@@ -29,12 +30,15 @@ def run(writer: AnswerWriter) -> None:
     root = tk.Tk(className="deskbreak")
     root.withdraw()
     root.title(TITLE)
+    from deskbreak.ui import theme  # light or dark as the desktop prefers (h7's module)
+
+    palette = theme.apply(root)
     big = tkfont.Font(root=root, family="DejaVu Sans", size=15, weight="bold")
     normal = tkfont.Font(root=root, family="DejaVu Sans", size=12)
     frame = tk.Frame(root, padx=16, pady=12)
     frame.pack(fill="both", expand=True)
     tk.Label(frame, text=QUESTION, font=big).pack(anchor="w")
-    tk.Label(frame, text=EXPLANATION, font=normal, fg="#555555").pack(anchor="w", pady=(2, 10))
+    tk.Label(frame, text=EXPLANATION, font=normal, fg=palette.muted).pack(anchor="w", pady=(2, 10))
     row = tk.Frame(frame)
     row.pack(fill="x")
 
@@ -54,10 +58,7 @@ def run(writer: AnswerWriter) -> None:
         pass  # not X11
     root.wm_attributes("-topmost", True)
     root.update_idletasks()
-    width, height = root.winfo_reqwidth(), root.winfo_reqheight()
-    x = root.winfo_screenwidth() - width - CORNER_MARGIN
-    y = root.winfo_screenheight() - height - CORNER_MARGIN - 40
-    root.geometry(f"+{max(0, x)}+{max(0, y)}")
+    place(root, root.winfo_reqwidth(), root.winfo_reqheight(), "bottom-right")
     _map_without_focus(root)
     root.deiconify()
     root.mainloop()

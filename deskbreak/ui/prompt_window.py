@@ -79,6 +79,7 @@ from deskbreak.ui.guided_steps import (
     progress_text,
     seconds_left,
 )
+from deskbreak.ui.placement import place
 from deskbreak.ui.prompt_protocol import PromptRequest, RequestError, parse_request
 
 if TYPE_CHECKING:
@@ -87,16 +88,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 GUIDED_TITLE = "deskbreak: guided break"
-#: Gap between the window and the screen edges, in pixels.
-CORNER_MARGIN = 24
-#: Extra room at the bottom for a task bar the window should not cover.
-BOTTOM_EXTRA = 48
-#: Room at the top for the window manager's title bar.
-TITLE_BAR = 40
 PROMPT_WRAP = 380
 #: The physio's notes, opened on the prompt, scroll beyond this height (pixels).
 NOTES_HEIGHT = 220
-#: The guided view's size when the screen has room for it; smaller screens get less height.
+#: The guided view's size when the monitor has room for it; smaller monitors get less height
+#: (deskbreak.ui.placement fits it inside the monitor with the pointer).
 GUIDED_SIZE = (700, 620)
 #: Inner padding of the guided view, pixels.
 PAD = 16
@@ -359,15 +355,10 @@ class PromptApp:
         self.root.withdraw()
 
     def _place_in_corner(self, width: int, height: int) -> None:
-        corner = self.request.corner
-        screen_w, screen_h = self.root.winfo_screenwidth(), self.root.winfo_screenheight()
-        width = min(width, screen_w - 2 * CORNER_MARGIN)
-        height = min(height, screen_h - 2 * CORNER_MARGIN - TITLE_BAR - BOTTOM_EXTRA)
-        x = CORNER_MARGIN if corner.endswith("left") else screen_w - width - CORNER_MARGIN
-        # Leave room for the window manager's title bar (top) or a task bar (bottom).
-        y = (CORNER_MARGIN + TITLE_BAR if corner.startswith("top")
-             else screen_h - height - CORNER_MARGIN - BOTTOM_EXTRA)
-        self.root.geometry(f"{width}x{height}+{max(0, x)}+{max(0, y)}")
+        # The monitor is chosen once, when the prompt opens: the guided view that replaces it
+        # stays on the same monitor even if the pointer has moved on.
+        self._monitor = place(self.root, width, height, self.request.corner,
+                              getattr(self, "_monitor", None))
 
     def _new_body(self) -> tk.Frame:
         if self._body is not None:
@@ -525,7 +516,7 @@ class PromptApp:
         self._show_screen()
 
     def _show_screen(self, *, resume: bool = False) -> None:
-        tk, f, p = self._tk, self._fonts, self.palette
+        tk, p = self._tk, self.palette
         self._cancel_timer()
         screen = self._screens[self._index]
         body = self._new_body()

@@ -251,10 +251,11 @@ def run(title: str, content: tuple[Section, ...]) -> None:
     root.bind("<Escape>", lambda _e: root.destroy())
     root.protocol("WM_DELETE_WINDOW", root.destroy)
     root.update_idletasks()
-    width, height = root.winfo_reqwidth(), root.winfo_reqheight()
-    x = (root.winfo_screenwidth() - width) // 2
-    y = max(0, (root.winfo_screenheight() - height) // 2 - 20)
-    root.geometry(f"+{x}+{y}")
+    from deskbreak.ui.placement import place
+
+    # In the middle of the monitor the person is using, shrunk to fit it if need be (the text
+    # then scrolls; the footer with "Got it" is packed first, so it always shows).
+    place(root, root.winfo_reqwidth(), root.winfo_reqheight(), "center")
     root.deiconify()
     root.mainloop()
 

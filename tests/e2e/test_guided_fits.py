@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from desktop import DesktopSession
 
 from deskbreak.core.programme import Exercise
 from deskbreak.library import load_library, load_programme
@@ -24,7 +25,6 @@ from deskbreak.ui.guided_steps import ScreenKind
 from deskbreak.ui.prompt_protocol import exercise_payload, parse_request
 from deskbreak.ui.prompt_window import AnswerWriter, PromptApp
 
-from desktop import DesktopSession
 
 def shipped_programmes() -> list[Path]:
     folders = [shipped_dir() / "programmes", shipped_dir() / "templates"]

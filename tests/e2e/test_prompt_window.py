@@ -363,3 +363,65 @@ def test_a_malformed_request_exits_2_with_a_reason() -> None:
                             timeout=30, cwd=REPO)
     assert result.returncode == 2
     assert "break is missing" in result.stderr
+
+
+DOCS = REPO / "docs"
+
+
+def docs_shot(desktop: Any, window: int, name: str) -> Path:
+    """Screenshot `window` into docs/NAME, as a small palette PNG (text on flat colours)."""
+    from PIL import Image
+
+    raw = shoot(desktop, window, name)
+    image = Image.open(raw).convert("RGB").quantize(
+        colors=64, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    path = DOCS / name
+    image.save(path, optimize=True)
+    return path
+
+
+def real_break_request() -> dict[str, Any]:
+    """The first break of the shipped default programme, as the service would send it."""
+    from deskbreak.library import load_programme, shipped_default_programme
+    from deskbreak.ui.prompt_protocol import exercise_payload
+
+    programme = load_programme(shipped_default_programme())
+    brk = programme.breaks[0]
+    exercises = [programme.exercises[i] for i in brk.exercise_ids[:3]]
+    return request(**{"break": brk.name, "title": programme.title, "notes": programme.notes,
+                      "neck_checkin": True,
+                      "exercises": [exercise_payload(e) for e in exercises]})
+
+
+def test_screenshots_for_the_readme_show_a_real_break(desktop: Any, editor: int) -> None:
+    """The pictures in the README's "On the desktop", taken from the real windows."""
+    spec = real_break_request()
+    prompt = PromptProcess(desktop, spec, speed=1)
+    window = desktop.wait_for_window("^deskbreak: " + spec["break"] + "$")
+    prompt.button("start")
+    docs_shot(desktop, window, "prompt.png")
+    prompt.click(window, "start")
+    guided = desktop.wait_for_window(GUIDED_TITLE)
+    prompt.button("skip-exercise", GUIDED_TITLE[1:-1])
+    time.sleep(0.3)
+    docs_shot(desktop, guided, "guided-break.png")
+    desktop.xdotool("windowactivate", "--sync", str(guided), "key", "Return")
+    time.sleep(1.3)  # a second into the countdown
+    docs_shot(desktop, guided, "guided-countdown.png")
+    desktop.xdotool("windowactivate", "--sync", str(guided), "key", "Escape")
+    prompt.button("reason-busy", GUIDED_TITLE[1:-1])
+    docs_shot(desktop, guided, "guided-stop.png")
+    prompt.click(guided, "reason-busy", GUIDED_TITLE[1:-1])
+    assert prompt.answers_after_start() == [{"answer": "stopped", "reason": "busy"}]
+
+    checkin = PromptProcess(desktop, request(neck_checkin=True, exercises=[]), speed=50)
+    window = desktop.wait_for_window(PROMPT_TITLE)
+    desktop.xdotool("windowactivate", "--sync", str(window), "key", "Return")
+    guided = desktop.wait_for_window(GUIDED_TITLE)
+    desktop.xdotool("windowactivate", "--sync", str(guided), "key", "4")
+    desktop.xdotool("mousemove", "0", "400")  # no button looks hovered in the picture
+    time.sleep(0.3)
+    docs_shot(desktop, guided, "checkin.png")
+    desktop.xdotool("windowactivate", "--sync", str(guided), "key", "Return")
+    assert checkin.answers_after_start() == [{"checkin": "neck", "value": 4},
+                                             {"answer": "done"}]
