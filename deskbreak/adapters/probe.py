@@ -190,33 +190,40 @@ NO_TRAY_HINT = ("prompts still come as notifications and windows; `deskbreak sta
 
 
 def _tray() -> Probe:
+    tried: list[str] = []
     try:
         from deskbreak.adapters.tray import watcher_present
 
         if watcher_present():
             return Probe("tray", "sni", "StatusNotifierWatcher on the session bus: deskbreak's "
-                         "own StatusNotifierItem with its menu (no gi needed)", None)
+                         "own StatusNotifierItem with its menu (no gi needed)", None,
+                         ("sni: a StatusNotifierWatcher owns its name on the session bus",))
+        tried.append("sni: no StatusNotifierWatcher on the session bus")
     except Exception as error:  # probing never raises
         log.debug("SNI watcher probe failed: %s", error)
+        tried.append(f"sni: could not ask the session bus ({error})")
     try:
         done = subprocess.run([sys.executable, "-c", TRAY_PROBE], capture_output=True,
                               text=True, timeout=TRAY_PROBE_TIMEOUT, check=False)
         result = json.loads(done.stdout.strip().splitlines()[-1])
     except (OSError, subprocess.TimeoutExpired, ValueError, IndexError) as error:
-        return Probe("tray", None, f"could not probe pystray: {error}", None)
+        return Probe("tray", None, f"could not probe pystray: {error}", None, tuple(tried))
     gi = "gi importable" if result["gi"] else "gi not importable"
     backend = result["backend"]
+    tried.append(f"pystray: {backend or result['error']} ({gi})")
     if backend is None:
         return Probe("tray", None, f"pystray unusable: {result['error']} ({gi})",
                      "needs a graphical session (DISPLAY)" + ("" if result["gi"]
-                                                              else "; " + GI_HINT))
+                                                              else "; " + GI_HINT), tuple(tried))
     hint = None
     if backend == "xorg" and result.get("xembed_tray") is False:
-        return Probe("tray", "pystray xorg", f"{NO_TRAY_HOST} ({gi})", NO_TRAY_HINT)
+        tried.append("xorg: no X11 system tray owns _NET_SYSTEM_TRAY")
+        return Probe("tray", "pystray xorg", f"{NO_TRAY_HOST} ({gi})", NO_TRAY_HINT,
+                     tuple(tried))
     if backend == "xorg":
         hint = ("with pystray's xorg backend a click on the icon opens deskbreak's own menu "
                 "window; " + GI_HINT)
-    return Probe("tray", f"pystray {backend}", gi, hint)
+    return Probe("tray", f"pystray {backend}", gi, hint, tuple(tried))
 
 
 PROBES: tuple[tuple[str, Callable[[], Probe]], ...] = (
