@@ -33,6 +33,8 @@ class DiaryDay:
     intensity: int
     duration: str | None = None
     painkillers: bool | None = None
+    #: The old one-word answer this day came from (None for a diary entry).
+    level: str | None = None
 
     @property
     def headache(self) -> bool:
@@ -70,7 +72,7 @@ def from_level(day: date, level: str) -> DiaryDay | None:
     """An old one-word answer as a diary day; None for a word that is not a level."""
     if level not in HEADACHE_LEVELS:
         return None
-    return DiaryDay(day, LEVEL_INTENSITY[level])
+    return DiaryDay(day, LEVEL_INTENSITY[level], level=level)
 
 
 def from_entry(entry: HeadacheDiary) -> DiaryDay | None:

@@ -1,4 +1,4 @@
-"""The tray's model (menu, first line, confirmations), its backend choice, the SNI pixmap
+"""The tray's model (menu, first line), its backend choice, the SNI pixmap
 format and the pystray internals it relies on. No display needed."""
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from deskbreak.adapters.tray import (
     TrayView,
     _pystray,
     choose_backend,
-    confirmation,
     headline,
     menu_entries,
     tooltip,
@@ -53,18 +52,6 @@ def test_first_line_never_counts_down_outside_working_hours_or_while_paused() ->
     assert headline(TrayView(0, True, "Sitting 3 min, eye break in 5 min", "t")) == "Paused"
     assert headline(SITTING) == SITTING.status_line
     assert not menu_entries(SITTING)[0].enabled
-
-
-def test_pause_resume_and_reload_have_one_short_confirmation_each() -> None:
-    paused = TrayView(0, True, "Paused until 14:30", "t")
-    assert confirmation("pause 30m", paused) == "Paused until 14:30"
-    assert confirmation("resume", SITTING) == "Resumed. " + SITTING.status_line
-    assert confirmation("reload", SITTING) == "Programme reloaded. " + SITTING.status_line
-    assert confirmation("reload", SITTING, error="line 3: unknown exercise") == \
-        "Could not reload: line 3: unknown exercise"
-    # What the menu itself shows needs no notification.
-    assert confirmation("snooze", SITTING) is None
-    assert confirmation("summary", SITTING) is None
 
 
 def test_sni_is_chosen_when_a_watcher_is_on_the_bus_else_xembed() -> None:

@@ -27,10 +27,10 @@ def test_pause_from_the_tray_menu_is_confirmed_in_one_short_notification(
     # Items are ~27 px high: status, separator, 3 items, separator, then Pause 30 min.
     desktop.xdotool("mousemove", "--window", str(menu), "60", "145", "click", "1")
     notes = desktop.wait_for_notifications(
-        1, timeout=10, predicate=lambda n: n.body.startswith("Paused until"))
+        1, timeout=10, predicate=lambda n: n.body.lower().startswith("paused until"))
     assert len(notes) == 1 and notes[0].summary == "deskbreak"
     line = service.cli("status").stdout.splitlines()[0]
-    assert notes[0].body == line, "the confirmation and `deskbreak status` disagree"
+    assert notes[0].body.lower() == line.lower(), "the confirmation and `status` disagree"
 
 
 @pytest.fixture(scope="module")
@@ -118,7 +118,7 @@ def test_the_service_on_an_sni_desktop_shows_its_icon_and_its_menu_pauses_it(
         running.wait_for(lambda: running.cli("status").stdout.startswith("Paused until"), 10,
                          "the pause from the SNI menu")
         notes = desktop.wait_for_notifications(
-            1, timeout=10, predicate=lambda n: n.body.startswith("Paused until"))
+            1, timeout=10, predicate=lambda n: n.body.lower().startswith("paused until"))
         assert len(notes) == 1
         with bus(desktop) as conn:
             items = {i.get("label"): i for i in layout(conn, name)}

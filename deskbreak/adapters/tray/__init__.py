@@ -41,13 +41,11 @@ from typing import Any, Protocol
 
 from deskbreak.adapters.tray.model import (
     COMMANDS,
-    CONFIRMED,
     ICON_NAME,
     SEPARATOR,
     MenuEntry,
     TrayUnavailable,
     TrayView,
-    confirmation,
     headline,
     menu_entries,
     tooltip,
@@ -137,7 +135,7 @@ def Tray(on_command: Callable[[str], None], backend: str | None = None) -> Any:
     return PystrayTray(on_command, candidates)
 
 
-__all__ = ["BACKEND_ENV", "COMMANDS", "CONFIRMED", "ICON_NAME", "KNOWN_BACKENDS", "MenuEntry",
+__all__ = ["BACKEND_ENV", "COMMANDS", "ICON_NAME", "KNOWN_BACKENDS", "MenuEntry",
            "PYSTRAY_ENV", "SEPARATOR", "Tray", "TrayBackend", "TrayUnavailable", "TrayView",
-           "choose_backend", "confirmation", "headline", "menu_entries", "tooltip",
+           "choose_backend", "headline", "menu_entries", "tooltip",
            "watcher_present"]

@@ -30,10 +30,8 @@ MENU_COMMANDS = (BREAK_NOW, SNOOZE, SKIP, PAUSE_30M, PAUSE_1H, PAUSE_TODAY, RESU
                  OPEN_REPORT, RELOAD, QUIT)
 #: Every command word a menu entry may send; the LOCAL_COMMANDS the tray carries out itself.
 COMMANDS = tuple(command.words() for command in MENU_COMMANDS) + LOCAL_COMMANDS
-#: Verbs whose effect the user cannot see in the menu itself: the service confirms each in
-#: one short notification (see `confirmation`).
-CONFIRMED_VERBS = (Verb.PAUSE, Verb.RESUME, Verb.RELOAD)
-CONFIRMED = tuple(c.words() for c in MENU_COMMANDS if c.verb in CONFIRMED_VERBS)
+# Pause, Resume and Reload confirm in one short notification: the service's dispatcher sends
+# it (CONFIRMED_ON_THE_TRAY in deskbreak/service/dispatch.py), from the command's reply.
 
 
 class TrayUnavailable(DeskbreakError):
@@ -137,23 +135,3 @@ def menu_entries(view: TrayView) -> tuple[MenuEntry, ...]:
         MenuEntry("About deskbreak", ABOUT),
         MenuEntry("Quit", QUIT.words()),
     )
-
-
-def confirmation(command: str, view: TrayView, error: str | None = None) -> str | None:
-    """The one short notification line confirming `command`, from the view after it took
-    effect (None for commands that need none). `error` is the reason it failed, if it did."""
-    from deskbreak.core.commands import CommandError, parse_command
-
-    try:
-        verb = parse_command(command).verb
-    except CommandError:
-        return None
-    if verb not in CONFIRMED_VERBS:
-        return None
-    if error:
-        return f"Could not {verb.value}: {error}"
-    if verb is Verb.PAUSE:
-        return headline(view) if view.paused else "Paused"
-    if verb is Verb.RESUME:
-        return "Resumed. " + headline(view)
-    return "Programme reloaded. " + headline(view)
