@@ -6,9 +6,11 @@
     tray.visibility()                                 # (shown?, why), any thread
     tray.stop()                                       # any thread
 
-Menu commands arrive as the strings in `COMMANDS` ("break-now", "snooze", "skip", "pause 30m",
-"pause 1h", "pause today", "resume", "summary", "report", "reload", "quit"). The tray acts on
-none of them itself, not even "quit": the service decides and calls `stop()`.
+Menu commands arrive as the words in `COMMANDS`, built from the one command vocabulary
+(deskbreak/core/commands.py: "break-now", "snooze", "skip", "pause 30m", "pause 1h",
+"pause today", "resume", "summary", "open-report", "reload", "quit"). The tray acts on none of
+them itself, not even "quit": the service decides and calls `stop()`. Only "About deskbreak"
+is the tray's own (it opens the welcome window; see local.py).
 
 Backends, chosen in this order unless DESKBREAK_TRAY_BACKEND (or PYSTRAY_BACKEND) names one:
 - "sni" (`sni.py`): a StatusNotifierItem with a dbusmenu menu served over D-Bus with jeepney,

@@ -28,8 +28,10 @@ RELOAD = Command(Verb.RELOAD)
 QUIT = Command(Verb.QUIT)
 MENU_COMMANDS = (BREAK_NOW, SNOOZE, SKIP, PAUSE_30M, PAUSE_1H, PAUSE_TODAY, RESUME, SUMMARY,
                  OPEN_REPORT, RELOAD, QUIT)
-#: Every command word a menu entry may send; the LOCAL_COMMANDS the tray carries out itself.
-COMMANDS = tuple(command.words() for command in MENU_COMMANDS) + LOCAL_COMMANDS
+#: The words of every menu command the service carries out (each parses as a Command).
+COMMANDS = tuple(command.words() for command in MENU_COMMANDS)
+#: Every word a menu entry may send: COMMANDS, and LOCAL_COMMANDS the tray carries out itself.
+MENU_WORDS = COMMANDS + LOCAL_COMMANDS
 # Pause, Resume and Reload confirm in one short notification: the service's dispatcher sends
 # it (CONFIRMED_ON_THE_TRAY in deskbreak/service/dispatch.py), from the command's reply.
 

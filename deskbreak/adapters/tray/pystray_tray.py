@@ -18,8 +18,8 @@ from typing import Any
 from deskbreak.adapters.tray import _pystray
 from deskbreak.adapters.tray.local import LOCAL_COMMANDS, run_local
 from deskbreak.adapters.tray.model import (
-    COMMANDS,
     ICON_NAME,
+    MENU_WORDS,
     TrayUnavailable,
     TrayView,
     menu_entries,
@@ -226,7 +226,7 @@ class PystrayTray:
             self._menu_proc = proc
         out, _ = proc.communicate(json.dumps(request))
         command = out.strip()
-        if command in COMMANDS:
+        if command in MENU_WORDS:
             self._dispatch(command)
         elif command:
             log.warning("tray menu window answered an unknown command %r", command)

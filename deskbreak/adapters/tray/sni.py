@@ -38,8 +38,8 @@ from jeepney.low_level import Message
 
 from deskbreak.adapters.tray.local import LOCAL_COMMANDS, run_local
 from deskbreak.adapters.tray.model import (
-    COMMANDS,
     ICON_NAME,
+    MENU_WORDS,
     MenuEntry,
     TrayUnavailable,
     TrayView,
@@ -651,7 +651,7 @@ class SniTray:
         if event != "clicked" or not 1 <= item <= len(entries):
             return
         entry = entries[item - 1]
-        if entry.command is None or not entry.enabled or entry.command not in COMMANDS:
+        if entry.command is None or not entry.enabled or entry.command not in MENU_WORDS:
             return  # a greyed-out entry does nothing, even if a host sends the click anyway
         log.info("tray command: %s", entry.command)
         if entry.command in LOCAL_COMMANDS:
