@@ -5,8 +5,8 @@
 Reads ONE request object from the first line of stdin (see `deskbreak.ui.prompt_protocol`),
 shows a small always-on-top window in a screen corner titled "deskbreak: <break name>" with the
 break's name, each exercise with its dose, and Start, Snooze and Skip. The physio's notes sit
-behind a "Notes from your physio" line (open at once when the request says "show_notes": true),
-reflowed from the programme file. It writes one JSON line per user action to stdout, flushed at
+behind a "Notes from your physio" line, reflowed from the programme file; they show open on the
+first prompt of each day (and when they change), or as the request's "show_notes" says. It writes one JSON line per user action to stdout, flushed at
 once, and exits 0 after the final answer.
 
 Answer lines (the service's side is `deskbreak.ui.prompt_protocol`):
@@ -58,6 +58,7 @@ cannot be read is reported on stderr with exit status 2.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import logging
 import math
@@ -66,6 +67,8 @@ import re
 import sys
 import time
 from collections.abc import Callable
+from datetime import date
+from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from deskbreak.core.units import format_duration
@@ -108,9 +111,8 @@ DEFAULT_SNOOZE_REASON = "you have already snoozed this break as often as your pr
 HOW_TO_REOPEN = ("Hidden. Your break is still waiting: choose \u201cStart a break now\u201d in "
                  "the tray menu, or run \u201cdeskbreak break-now\u201d.")
 NOTES_LINE = "Notes from your physio"
-#: Shown when deskbreak.core.safety is not there to give its own line.
-FALLBACK_SAFETY_LINE = ("Stop if you feel dizzy, sick, numb or tingling, or a sharp or "
-                        "spreading pain, and ask your physio before going on.")
+#: The file (in the state folder) that remembers the day the notes last showed open.
+NOTES_MARKER = "notes-shown"
 STOP_REASONS = (
     ("busy", "Busy: no time now"),
     ("symptoms", "Pain, dizziness or another symptom"),
@@ -137,22 +139,32 @@ def reflow(text: str) -> str:
     return "\n\n".join(p for p in out if p)
 
 
-def guided_safety_line() -> str:
-    """The one short safety line every guided screen carries (from deskbreak.core.safety)."""
+def notes_open_today(state_dir: Path, today: date, notes: str) -> bool:
+    """Whether this prompt shows the physio's notes open: the first prompt of each day, and the
+    first after the notes changed. Remembers the answer in a small file in `state_dir`; when
+    that cannot be read or written, the notes stay closed (the line still opens them)."""
+    digest = hashlib.sha256(notes.encode("utf-8")).hexdigest()[:16]
+    stamp = f"{today.isoformat()} {digest}"
+    marker = state_dir / NOTES_MARKER
     try:
-        from deskbreak.core import safety
-    except ImportError:
-        return FALLBACK_SAFETY_LINE
-    for name in ("GUIDED_LINE", "GUIDED_SCREEN_LINE", "SCREEN_LINE"):
-        line = getattr(safety, name, None)
-        if isinstance(line, str) and line:
-            return line
-    function = getattr(safety, "guided_line", None)
-    if callable(function):
-        value = function()
-        if isinstance(value, str) and value:
-            return value
-    return FALLBACK_SAFETY_LINE
+        if marker.read_text(encoding="utf-8").strip() == stamp:
+            return False
+    except OSError:
+        pass  # never shown yet
+    try:
+        state_dir.mkdir(parents=True, exist_ok=True)
+        marker.write_text(stamp + "\n", encoding="utf-8")
+    except OSError as error:
+        log.warning("could not remember that the notes were shown: %s", error)
+        return False
+    return True
+
+
+def guided_safety_line() -> str:
+    """The one short safety line every guided screen carries (the built-in safety card's)."""
+    from deskbreak.core.safety import SCREEN_LINE
+
+    return SCREEN_LINE
 
 
 class AnswerWriter:
@@ -814,17 +826,14 @@ class PromptApp:
 
 
 def symptom_advice() -> str:
-    """What to do when an exercise brought on symptoms (from deskbreak.core.safety if there)."""
-    try:
-        from deskbreak.core import safety
-        text = getattr(safety, "SYMPTOM_ADVICE", None)
-        if isinstance(text, str) and text:
-            return text
-    except ImportError:
-        pass
-    return ("Rest and do not repeat the exercise that brought it on. If it does not settle, "
-            "or you feel dizzy, numb, weak or unwell, get medical advice today and tell your "
-            "physio.")
+    """What to do when an exercise brought on symptoms: the safety card's "stop" advice."""
+    from deskbreak.core.safety import SAFETY_CARD
+
+    stop = SAFETY_CARD.section("stop")
+    return (f"{stop.heading}. Sit or lie down somewhere safe and rest. If it settles within a "
+            "few minutes, carry on with your day and leave that exercise out until you have "
+            "spoken to your physio. If it does not settle, the tray menu's \u201cWhen to get "
+            "help\u201d (or \u201cdeskbreak safety\u201d) says what to do next.")
 
 
 def _map_without_focus(root: tk.Tk) -> None:
@@ -892,9 +901,15 @@ def main(argv: list[str] | None = None) -> int:
     except (json.JSONDecodeError, UnicodeDecodeError, RequestError) as error:
         print(f"prompt_window: cannot read the request: {error}", file=sys.stderr)
         return 2
+    if "show_notes" in data:
+        show_notes = bool(data["show_notes"])
+    else:
+        from deskbreak.paths import user_paths
+
+        show_notes = bool(request.notes) and notes_open_today(
+            user_paths().state, date.today(), request.notes)
     app = PromptApp(request, AnswerWriter(sys.stdout), speed=args.speed,
-                    show_notes=bool(data.get("show_notes", False)),
-                    layout_file=args.layout_file)
+                    show_notes=show_notes, layout_file=args.layout_file)
     app.listen(fd, rest, at_eof=at_eof)
     app.run()
     return 0

@@ -157,8 +157,8 @@ def apply(root: tk.Misc, palette: Palette | None = None) -> Palette:
     for pattern, value in options.items():
         # Priority 60 (above widgetDefault) so the colours win over Tk's own defaults.
         root.option_add(pattern, value, 60)
-    if hasattr(root, "configure"):
-        root.configure(background=chosen.background)
+    # The toplevel itself exists already, so the option database does not reach it.
+    root["background"] = chosen.background
     return chosen
 
 
@@ -168,7 +168,8 @@ def point_size(requested: int) -> int:
 
 
 def font(root: tk.Misc, size: int, weight: str = "normal") -> tkfont.Font:
-    """A DejaVu Sans font of at least `MIN_POINT_SIZE` points."""
+    """A DejaVu Sans font of at least `MIN_POINT_SIZE` points ("bold" or "normal" weight)."""
     from tkinter import font as tkfont
 
-    return tkfont.Font(root=root, family=FAMILY, size=point_size(size), weight=weight)
+    return tkfont.Font(root=root, family=FAMILY, size=point_size(size),
+                       weight="bold" if weight == "bold" else "normal")

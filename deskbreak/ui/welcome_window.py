@@ -131,7 +131,9 @@ def sections(programme: Programme | None, programme_path: str, paths: Paths,
             f"Every prompt and answer: {_short(paths.database)}",
             f"What the service did: {_short(paths.service_log)}",
             "\u201cdeskbreak report\u201d makes a summary to take to your physio.")),
-        Section("Take care", (safety_line,)),
+        Section("Take care", (
+            safety_line,
+            "The whole safety card: \u201cdeskbreak safety\u201d, or the tray menu.")),
     )
 
 

@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from deskbreak.ui.prompt_protocol import parse_message
+
 REPO = Path(__file__).resolve().parents[2]
 PROMPT_TITLE = "^deskbreak: neck mobility$"
 GUIDED_TITLE = "^deskbreak: guided break$"
@@ -125,6 +127,8 @@ class PromptProcess:
         finally:
             self.desktop.stop_process(self.proc)
         assert self.proc.returncode == 0, err
+        for line in out.splitlines():
+            parse_message(line)  # every line is one the service reads (raises otherwise)
         return [json.loads(line) for line in out.splitlines()]
 
     def answers_after_start(self, timeout: float = 10) -> list[dict[str, Any]]:
@@ -154,6 +158,41 @@ def shoot(desktop: Any, window: int, name: str) -> Path:
     return path
 
 
+def button_positions(desktop: Any, window: int) -> dict[str, tuple[int, int]]:
+    """Centres of the prompt's Start, Snooze and Skip buttons, for a window the test did not
+    start itself (the service's): found in a screenshot by the buttons' own colour, in the
+    first band of rows that holds three of them side by side (the light theme)."""
+    from PIL import Image
+
+    from deskbreak.ui.theme import LIGHT
+
+    image = Image.open(shoot(desktop, window, "buttons-probe.png")).convert("RGB")
+    target = tuple(int(LIGHT.button[i:i + 2], 16) for i in (1, 3, 5))
+    width, height = image.size
+    pixels = image.load()
+    for y in range(height):
+        runs: list[tuple[int, int]] = []
+        start = None
+        for x in range(width + 1):
+            inside = x < width and pixels[x, y] == target
+            if inside and start is None:
+                start = x
+            elif not inside and start is not None:
+                if x - start >= 20:
+                    runs.append((start, x))
+                start = None
+        if len(runs) == 3:
+            # Move to the middle of the band for a safe click.
+            band_end = y
+            # (down the button's left edge, where no label text is)
+            while band_end + 1 < height and pixels[runs[0][0] + 2, band_end + 1] == target:
+                band_end += 1
+            middle = (y + band_end) // 2
+            centres = [((a + b) // 2, middle) for a, b in runs]
+            return dict(zip(("start", "snooze", "skip"), centres))
+    raise AssertionError("no row of three buttons in the prompt")
+
+
 def test_prompt_appears_in_the_corner_without_taking_focus_and_skip_answers_skip(
         desktop: Any, editor: int) -> None:
     focus(desktop, editor)
@@ -165,6 +204,11 @@ def test_prompt_appears_in_the_corner_without_taking_focus_and_skip_answers_skip
     values = dict(line.split("=") for line in geometry.split())
     assert int(values["X"]) > 640 and int(values["Y"]) > 400  # bottom-right quarter
     shoot(desktop, window, "prompt.png")
+    # The buttons found from the picture are where the window says they are.
+    found = button_positions(desktop, window)
+    for key in ("start", "snooze", "skip"):
+        x, y = prompt.button(key)
+        assert abs(found[key][0] - x) <= 3 and abs(found[key][1] - y) <= 3, (key, found)
     prompt.click(window, "skip")
     assert prompt.answers() == [{"answer": "skip"}]
 
@@ -389,7 +433,7 @@ def real_break_request() -> dict[str, Any]:
     brk = programme.breaks[0]
     exercises = [programme.exercises[i] for i in brk.exercise_ids[:3]]
     return request(**{"break": brk.name, "title": programme.title, "notes": programme.notes,
-                      "neck_checkin": True,
+                      "neck_checkin": True, "show_notes": False,
                       "exercises": [exercise_payload(e) for e in exercises]})
 
 
@@ -425,3 +469,44 @@ def test_screenshots_for_the_readme_show_a_real_break(desktop: Any, editor: int)
     desktop.xdotool("windowactivate", "--sync", str(guided), "key", "Return")
     assert checkin.answers_after_start() == [{"checkin": "neck", "value": 4},
                                              {"answer": "done"}]
+
+
+def test_the_headache_programmes_prompt_is_short_and_its_notes_open_once_a_day(
+        desktop: Any, editor: int) -> None:
+    """Issue 8 point 7: with the headache example the prompt was ~650 px, mostly warnings."""
+    from deskbreak.library import load_programme, programmes_dir
+    from deskbreak.ui.prompt_protocol import exercise_payload
+
+    programme = load_programme(programmes_dir() / "cervicogenic-headache-phase1.yaml")
+    brk = programme.breaks[0]
+    spec = request(**{"break": brk.name, "title": programme.title, "notes": programme.notes,
+                      "exercises": [exercise_payload(programme.exercises[i])
+                                    for i in brk.exercise_ids[:4]]})
+    heights = []
+    for _ in range(2):  # the first prompt of the day, then the next one
+        prompt = PromptProcess(desktop, spec)
+        window = desktop.wait_for_window("^deskbreak: " + brk.name + "$")
+        prompt.button("start")
+        geometry = desktop.xdotool("getwindowgeometry", "--shell", str(window))
+        heights.append(int(dict(line.split("=") for line in geometry.split())["HEIGHT"]))
+        desktop.xdotool("windowactivate", "--sync", str(window), "key", "Escape")
+        assert prompt.answers() == [{"answer": "snooze"}]
+    first, second = heights
+    assert first <= 560, f"the first prompt of the day is {first} px tall"
+    assert second <= 320, f"a later prompt is {second} px tall"
+    assert second < first  # the notes showed open only the first time
+
+
+def test_stopping_for_symptoms_says_what_to_do_before_the_answer_is_sent(
+        desktop: Any, editor: int) -> None:
+    prompt = PromptProcess(desktop, request(), speed=1)
+    window = desktop.wait_for_window(PROMPT_TITLE)
+    desktop.xdotool("windowactivate", "--sync", str(window), "key", "Return")
+    guided = desktop.wait_for_window(GUIDED_TITLE)
+    desktop.xdotool("windowactivate", "--sync", str(guided), "key", "Escape")
+    prompt.button("reason-symptoms", GUIDED_TITLE[1:-1])
+    desktop.xdotool("windowactivate", "--sync", str(guided), "key", "2")  # symptoms
+    prompt.button("close", GUIDED_TITLE[1:-1])
+    assert prompt.proc.poll() is None, "the advice closed before it could be read"
+    prompt.click(guided, "close", GUIDED_TITLE[1:-1])
+    assert prompt.answers_after_start() == [{"answer": "stopped", "reason": "symptoms"}]

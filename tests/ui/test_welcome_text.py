@@ -20,7 +20,8 @@ def test_the_welcome_names_each_break_its_interval_the_hours_and_the_log() -> No
     assert programme.title in text["Where your programme comes from"]
     assert "deskbreak pause 30m" in text["Pausing"]
     assert str(paths.database) in text["Your log"]  # DESKBREAK_HOME is outside ~ in tests
-    assert text["Take care"] == "Take it gently."
+    assert text["Take care"].startswith("Take it gently.\n")
+    assert "deskbreak safety" in text["Take care"]
 
 
 def test_an_unreadable_programme_still_gives_a_welcome_that_says_how_to_check_it() -> None:
