@@ -25,11 +25,13 @@ lint:
 	.venv/bin/ruff check deskbreak tests benchmarks
 	.venv/bin/mypy
 
-# Longer fuzzing than CI's fixed budget: 20,000 hypothesis examples over mutated shipped
-# programmes, then 10 minutes of coverage-guided atheris (skipped if atheris is not installed).
+# Longer fuzzing than CI's fixed budget: 20,000 hypothesis examples each over mutated shipped
+# programmes, control request lines and activity traces, then 10 minutes of coverage-guided
+# atheris (skipped if atheris cannot be installed).
 fuzz:
 	@scripts/bootstrap
 	-.venv/bin/pip install -q atheris
-	DESKBREAK_FUZZ_EXAMPLES=20000 .venv/bin/python -m pytest -q tests/test_fuzz_programmes.py
+	DESKBREAK_FUZZ_EXAMPLES=20000 .venv/bin/python -m pytest -q tests/test_fuzz_programmes.py \
+		tests/test_fuzz_inputs.py
 	mkdir -p out/fuzz
 	.venv/bin/python scripts/fuzz_programmes.py -max_total_time=600 -artifact_prefix=out/fuzz/

@@ -24,9 +24,10 @@ def main() -> int:
         print("atheris is not installed (pip install atheris); skipping the coverage-guided run")
         return 0
     with atheris.instrument_imports():
-        import deskbreak.core.programme_file  # noqa: F401
-        import deskbreak.core.units  # noqa: F401
         from programme_fuzz import check_programme_text, seed_texts
+
+        import deskbreak.core.programme_file
+        import deskbreak.core.units  # noqa: F401
 
     corpus = Path(tempfile.mkdtemp(prefix="deskbreak-fuzz-corpus-"))
     for number, text in enumerate(seed_texts()):
