@@ -111,3 +111,12 @@ def test_shipped_programmes_check_without_caution_warnings() -> None:
     result = run_cli("programme", "check", *map(str, paths))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no cautions" not in result.stdout
+
+
+def test_the_pre_break_rating_is_a_programme_setting(tmp_path: Path) -> None:
+    programme = load_programme(REPO / "config" / "programmes" /
+                               "cervicogenic-headache-phase1.yaml")
+    assert programme.settings.checkins.neck_before_break
+    assert not load_programme(DEFAULT).settings.checkins.neck_before_break
+    schema = run_cli("programme", "schema").stdout
+    assert "neck_before_break" in schema

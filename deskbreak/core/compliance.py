@@ -807,8 +807,8 @@ def review_banner(report: Report, review_date: date | None) -> Review:
     if (prompt_days and (prompt_days[-1] - prompt_days[0]).days + 1 >= REVIEW_AFTER_DAYS
             and adherence is not None and adherence >= REASONABLE_ADHERENCE
             and report.pain_trend.direction == 0 and report.headache_trend.direction >= 0):
-        weeks = ((prompt_days[-1] - prompt_days[0]).days + 1) // 7
-        reasons.append(f"{weeks} weeks of exercises at {round(100 * adherence)}% adherence "
+        span = (prompt_days[-1] - prompt_days[0]).days + 1
+        reasons.append(f"{span} days of exercises at {round(100 * adherence)}% adherence "
                        f"with no clear improvement (neck pain: {report.pain_trend.words})")
     answered = [r for r in report.safety if r.answered]
     if answered:

@@ -114,6 +114,12 @@ SAFETY_CARD = SafetyCard(
 #: The short line on every guided-break screen. Kept under 90 characters so it fits one line.
 SCREEN_LINE = "Stop if it hurts, or if you feel dizzy, numb or unwell. Tray menu: When to get help."
 
+#: What to do when an exercise brought on symptoms (the guided break's Stop, "because of
+#: symptoms", shows it while the screening questions are on their way).
+SYMPTOM_ADVICE = ("Rest, and leave out the exercise that brought it on until you have spoken to "
+                  "your physiotherapist. If it does not settle within a few minutes, or you feel "
+                  "dizzy, numb, weak or unwell, get medical advice today.")
+
 #: The built-in stop rules, added after every exercise's own cautions wherever cautions are
 #: shown, whatever the programme says. Short forms of the card's "stop" section.
 BUILT_IN_STOP_RULES: tuple[str, ...] = (

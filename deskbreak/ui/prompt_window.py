@@ -261,6 +261,9 @@ class PromptApp:
 
     def run(self) -> None:
         """Show the prompt without taking focus and run Tk until the final answer."""
+        from deskbreak.ui.exercise_picture import prepare_pictures
+
+        prepare_pictures(self.request.exercises)  # on a worker thread, while the prompt waits
         self.show_initially()
         self.root.mainloop()
 
@@ -611,14 +614,22 @@ class PromptApp:
             self._after_layout()
 
     def _fill_picture(self, frame: tk.Frame, screen: Screen) -> None:
-        """The exercise's picture goes here (beside the instructions); empty for now."""
+        """The exercise's picture beside the instructions (see `exercise_picture`)."""
+        from deskbreak.ui.exercise_picture import show_picture
+
+        for exercise in self.request.exercises:
+            if exercise.id == screen.exercise_id:
+                show_picture(frame, exercise)
+                return
 
     def _scrolling(self, parent: tk.Misc) -> tk.Frame:
         """A frame inside a canvas that scrolls vertically when its content is too tall."""
         tk = self._tk
         outer = tk.Frame(parent)
         outer.pack(side="left", fill="both", expand=True)
-        canvas = tk.Canvas(outer, highlightthickness=0, borderwidth=0,
+        # width=1: the canvas must not ask for Tk's default 10 cm, or beside a picture it takes
+        # the whole column and leaves the scroll bar no room; `expand` gives it the width.
+        canvas = tk.Canvas(outer, highlightthickness=0, borderwidth=0, width=1,
                            background=self.palette.background)
         bar = tk.Scrollbar(outer, orient="vertical", command=canvas.yview)
         canvas.configure(yscrollcommand=bar.set)
