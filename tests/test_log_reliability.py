@@ -176,9 +176,12 @@ def test_run_sets_a_damaged_log_aside_and_says_so_in_one_line(deskbreak_home: Pa
          "    console=True, idle_source=None, no_windows=True)\n"
          "from pathlib import Path\n"
          "args.programme = Path(args.programme)\n"
-         "service = build_service(args, user_paths(), tray=None, console=True)\n"
-         "store = service._open_store()\n"
-         "store.close()\n"],
+         "from deskbreak.service.engine_thread import EngineThread, Mailbox\n"
+         "engine = EngineThread()\n"
+         "service = build_service(args, user_paths(), engine, Mailbox(engine), tray=None,\n"
+         "                        console=True)\n"
+         "service.app.open_log()\n"
+         "service.app.store.close()\n"],
         capture_output=True, text=True, cwd=REPO, timeout=60)
     assert result.returncode == 0, result.stderr
     lines = result.stderr.splitlines()

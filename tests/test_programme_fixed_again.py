@@ -20,27 +20,41 @@ GENERAL = REPO / "config" / "programmes" / "desk-worker-general.yaml"
 
 
 def test_restoring_the_same_bytes_clears_the_reported_problems(tmp_path: Path) -> None:
-    # The service's in-process parts; the watcher is driven by hand, as its tick would.
-    from deskbreak.service import RunOptions, Service  # type: ignore[attr-defined]
+    # The service in process (no display, no scheduler); each tick notices the edit, as the
+    # running service's tick would.
+    from deskbreak.core.commands import Command, Verb
+    from deskbreak.presenters import ConsolePresenter
+    from deskbreak.service import RunOptions, Sensors, Service
+    from deskbreak.service.engine_thread import EngineThread
 
     programme_path = tmp_path / "programme.yaml"
     good = GENERAL.read_bytes()
     programme_path.write_bytes(good)
     paths = user_paths()
     clock = FakeClock(datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc))
-    service = Service(RunOptions(programme_path=programme_path), paths, clock,
-                      load_programme(programme_path), open_store=MemoryStore)
-    service.store = MemoryStore()
+    store = MemoryStore()
+    service = Service(options=RunOptions(programme_path=programme_path), paths=paths,
+                      clock=clock, programme=load_programme(programme_path),
+                      engine_thread=EngineThread(), open_store=lambda: store,
+                      presenter=ConsolePresenter(open(os.devnull, "w")), sensors=Sensors(),
+                      load_programme=load_programme, schedule_ticks=False)
+    service.start_background()
+    try:
+        def problems() -> list[str]:
+            data = service.run(Command(Verb.STATUS)).data
+            return list(data["programme_problems"])
 
-    programme_path.write_bytes(good.replace(b"every:", b"evry:", 1))
-    os.utime(programme_path, ns=(1, 1))  # a different stat, as an editor's save gives
-    service._reload_if_changed(clock.now())
-    assert service.status()["programme_problems"]
-    state = json.loads(paths.service_state.read_text())
-    assert state["programme_problems"]
+        programme_path.write_bytes(good.replace(b"every:", b"evry:", 1))
+        os.utime(programme_path, ns=(1, 1))  # a different stat, as an editor's save gives
+        service.tick_now()
+        assert problems()
+        state = json.loads(paths.service_state.read_text())
+        assert state["programme_problems"]
 
-    programme_path.write_bytes(good)
-    os.utime(programme_path, ns=(2, 2))
-    service._reload_if_changed(clock.now())
-    assert service.status()["programme_problems"] == []
-    assert json.loads(paths.service_state.read_text())["programme_problems"] == []
+        programme_path.write_bytes(good)
+        os.utime(programme_path, ns=(2, 2))
+        service.tick_now()
+        assert problems() == []
+        assert json.loads(paths.service_state.read_text())["programme_problems"] == []
+    finally:
+        service.shutdown()

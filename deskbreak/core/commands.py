@@ -105,7 +105,9 @@ class Command:
     verb: Verb
     #: PAUSE: a duration ("30m"), "today", or None (until resumed).
     pause_for: str | None = None
-    #: DONE/SNOOZE/SKIP: answer this prompt only if it is still the open one (None: whichever).
+    #: DONE/SNOOZE/SKIP: answer this prompt only if it is still the open one (None: whichever);
+    #: BREAK_NOW: only bring back this prompt, never start a new one (the notification's click);
+    #: CHECKIN: the prompt a neck score follows.
     prompt: int | None = None
     #: CHECKIN: "neck" (value 0-10) or "headache" (none/mild/moderate/severe).
     question: str | None = None
@@ -125,10 +127,13 @@ class Command:
         args: dict[str, Any] = {}
         if self.verb is Verb.PAUSE:
             args["for"] = self.pause_for
-        elif self.verb in ANSWER_VERBS and self.prompt is not None:
+        elif (self.verb in ANSWER_VERBS or self.verb is Verb.BREAK_NOW) and (
+                self.prompt is not None):
             args["prompt"] = self.prompt
         elif self.verb is Verb.CHECKIN:
             args = {"question": self.question, "value": self.value}
+            if self.prompt is not None:
+                args["prompt"] = self.prompt
         return {"command": self.verb.value, "args": args}
 
 
@@ -213,7 +218,7 @@ def _word_args(verb: Verb, rest: list[str]) -> dict[str, Any]:
                                f"{'|'.join(HEADACHE_LEVELS)}'")
         value: int | str = int(rest[1]) if rest[1].isdigit() else rest[1]
         return {"question": rest[0], "value": value}
-    if verb in ANSWER_VERBS and rest:
+    if (verb in ANSWER_VERBS or verb is Verb.BREAK_NOW) and rest:
         if len(rest) != 1 or not rest[0].isdigit():
             raise CommandError(f"{verb.value} takes at most a prompt number")
         return {"prompt": int(rest[0])}
@@ -229,10 +234,10 @@ def _build(verb: Verb, args: Mapping[str, Any]) -> Command:
         if spec is not None and not isinstance(spec, str):
             raise CommandError("a pause is a duration such as 30m, or 'today'")
         return Command(verb, pause_for=check_pause(spec))
-    if verb in ANSWER_VERBS:
-        prompt = args.get("prompt")
-        if prompt is not None and (isinstance(prompt, bool) or not isinstance(prompt, int)):
-            raise CommandError("the prompt is a whole number")
+    prompt = args.get("prompt")
+    if prompt is not None and (isinstance(prompt, bool) or not isinstance(prompt, int)):
+        raise CommandError("the prompt is a whole number")
+    if verb in ANSWER_VERBS or verb is Verb.BREAK_NOW:
         return Command(verb, prompt=prompt)
     if verb is Verb.CHECKIN:
         question, value = args.get("question"), args.get("value")
@@ -245,7 +250,7 @@ def _build(verb: Verb, args: Mapping[str, Any]) -> Command:
         else:
             raise CommandError(f"check-in questions are {' and '.join(CHECKIN_QUESTIONS)}, "
                                f"not {question!r}")
-        return Command(verb, question=question, value=value)
+        return Command(verb, question=question, value=value, prompt=prompt)
     return Command(verb)
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -45,6 +45,7 @@ from deskbreak.core.events import (
     SnoozeRefused,
 )
 from deskbreak.core.programme import Break, BreakKind, Exercise, Programme
+from deskbreak.core.prompt_card import make_card, snooze_refusal
 from deskbreak.core.screening import SafetyState
 from deskbreak.core.sitting import (
     Presence,
@@ -220,11 +221,8 @@ class Engine:
             return AnswerResult.NO_PROMPT, []
         brk = open_prompt.brk
         if answer is Answer.SNOOZE:
-            if open_prompt.shown.snoozes >= brk.snooze.max_count:
-                allowed = brk.snooze.max_count
-                message = ("your physio has not allowed snoozing this break" if allowed == 0
-                           else f"already snoozed {allowed} time{'s' if allowed != 1 else ''}; "
-                           "your physio allows no more")
+            message = snooze_refusal(brk, open_prompt.shown.snoozes)
+            if message is not None:
                 return AnswerResult.SNOOZE_REFUSED, [
                     SnoozeRefused(at=at, prompt=open_prompt.shown.prompt, message=message)]
             self._plan.snoozed[brk.name] = SnoozedBreak(
@@ -395,7 +393,7 @@ class Engine:
         if plan.open is not None or not self._may_prompt(now):
             return False
         for brk in self.programme.breaks:
-            if brk.kind is BreakKind.MICRO and self._safety.neck_paused(now):
+            if not self._break_may_show(brk, now):
                 continue
             snoozed = plan.snoozed.get(brk.name)
             if snoozed is not None and now >= snoozed.until:
@@ -429,6 +427,13 @@ class Engine:
         return (self.sitting.presence is Presence.SITTING
                 and not self._plan.paused
                 and self.programme.settings.working_hours.contains(now))
+
+    def _break_may_show(self, brk: Break, now: datetime) -> bool:
+        """Whether prompts of `brk` in particular may be shown now. `_may_prompt` holds every
+        break (away, paused, outside working hours); this is the place for holds on one kind
+        of break: neck (micro) prompts are paused for the day after a screening yes, while
+        movement breaks go on."""
+        return not (brk.kind is BreakKind.MICRO and self._safety.neck_paused(now))
 
     def _clock_set_back(self, now: datetime) -> list[Event]:
         """The wall clock went back: timers anchored in what is now the future would keep every
@@ -550,8 +555,8 @@ class Engine:
             return []
         due: list[tuple[int, float, int, Break, datetime, SnoozedBreak | None]] = []
         for order, brk in enumerate(self.programme.breaks):
-            if brk.kind is BreakKind.MICRO and self._safety.neck_paused(now):
-                continue  # paused for the day after a screening yes; movement breaks go on
+            if not self._break_may_show(brk, now):
+                continue
             snoozed = plan.snoozed.get(brk.name)
             if snoozed is not None:
                 if now >= snoozed.until:
@@ -601,8 +606,17 @@ class Engine:
             sitting_seconds=int(self.sitting.sitting_seconds(now)), due_at=due_at,
             snoozes=snoozes, programme_title=self.programme.title,
             programme_hash=self.programme.content_hash, requested=requested)
-        plan.open = OpenPrompt(shown=shown, brk=brk, deadline=now + timedelta(
-            seconds=self.programme.settings.respond_within_seconds))
+        deadline = now + timedelta(seconds=self.programme.settings.respond_within_seconds)
+        # The card travels with the event to the presenters: built here, where the break, the
+        # day's doses and the snooze rule are known, and never fetched back.
+        shown = replace(shown, card=make_card(
+            prompt=prompt_id, series=shown.series, brk=brk,
+            exercises=tuple(by_id[e] for e in exercises), snoozes=snoozes,
+            sitting_seconds=shown.sitting_seconds, requested=requested,
+            programme_title=self.programme.title, notes=self.programme.notes,
+            neck_checkin=self.programme.settings.checkins.neck_after_break,
+            shown_at=now, expires_at=deadline))
+        plan.open = OpenPrompt(shown=shown, brk=brk, deadline=deadline)
         self._recent_exercises[prompt_id] = exercises
         if len(self._recent_exercises) > 64:  # only the latest prompts take check-ins
             del self._recent_exercises[min(self._recent_exercises)]

@@ -8,9 +8,12 @@ store, the simulator and the reports all speak the same vocabulary:
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from deskbreak.core.prompt_card import PromptCard
 
 
 class Outcome(enum.Enum):
@@ -74,6 +77,9 @@ class PromptShown:
     programme_hash: str
     #: The user asked for this break (`break-now`) rather than the timers.
     requested: bool = False
+    #: What the presenters show, made by the engine with the event. Never stored or compared:
+    #: an event read back from the log has None here.
+    card: PromptCard | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -300,7 +306,8 @@ def event_to_json(event: Event) -> dict[str, Any]:
         if f.name == "at":
             continue
         value = getattr(event, f.name)
-        if f.name in _OMITTED_WHEN_DEFAULT and value == f.default:
+        if f.name in _NEVER_WRITTEN or (f.name in _OMITTED_WHEN_DEFAULT
+                                        and value == f.default):
             continue
         out[_WIRE_NAMES.get(f.name, f.name)] = _to_plain(value)
     return out
@@ -319,6 +326,8 @@ def _to_plain(value: Any) -> Any:
 #: Newer optional fields left out of the JSON while they hold their default, so events that do
 #: not use them read exactly as before (old logs and traces lack them; decoding fills them in).
 _OMITTED_WHEN_DEFAULT = frozenset({"finished", "stop_reason", "requested"})
+#: Fields that exist only in memory, on the way to the presenters.
+_NEVER_WRITTEN = frozenset({"card"})
 #: Python field names that are keywords on the wire.
 _WIRE_NAMES = {"break_name": "break"}
 #: Fields stored as ISO 8601 text, and fields stored as JSON lists (decoded back to tuples).

@@ -30,12 +30,13 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from deskbreak.core.events import STOP_REASONS, Answer
-from deskbreak.core.programme import DEFAULT_SECONDS_PER_REP, Break, Exercise
+from deskbreak.core.programme import DEFAULT_SECONDS_PER_REP, Exercise
+from deskbreak.core.prompt_card import PromptCard
 
 CORNERS = ("bottom-right", "bottom-left", "top-right", "top-left")
 ANSWERS = ("done", "snooze", "skip")
@@ -78,7 +79,8 @@ class CheckinGiven:
     """A symptom check-in typed in the window ("neck" after the break, "neck_before" before)."""
 
     question: str
-    value: int | str
+    #: A score or level; a headache diary answer is a mapping (see core/diary.py).
+    value: int | str | Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,9 @@ def message_line(message: WindowMessage) -> str:
         if message.reason is not None:
             out["reason"] = message.reason
     elif isinstance(message, CheckinGiven):
-        out = {"checkin": message.question, "value": message.value}
+        value = message.value
+        out = {"checkin": message.question,
+               "value": dict(value) if isinstance(value, Mapping) else value}
     else:
         out = {"screening": {"trigger": message.trigger, "answers": dict(message.answers)}}
     return json.dumps(out)
@@ -129,7 +133,7 @@ def parse_message(line: str) -> WindowMessage:
     if "checkin" in data:
         question, value = data["checkin"], data.get("value")
         if not isinstance(question, str) or isinstance(value, bool) or not isinstance(
-                value, (int, str)):
+                value, (int, str, Mapping)):
             raise MessageError(f"a check-in needs a question and a value, not {dict(data)!r}")
         return CheckinGiven(question, value)
     if "screening" in data:
@@ -176,6 +180,9 @@ class PromptRequest:
     snooze_reason: str = ""
     neck_checkin: bool = False
     corner: str = "bottom-right"
+    #: The prompt card's headline and "why now" line ("" from an older service).
+    headline: str = ""
+    reason: str = ""
 
 
 def exercise_payload(exercise: Exercise) -> dict[str, Any]:
@@ -196,30 +203,22 @@ def exercise_payload(exercise: Exercise) -> dict[str, Any]:
     }
 
 
-def request_payload(
-    prompt_id: int,
-    brk: Break,
-    exercises: Iterable[Exercise],
-    *,
-    programme_title: str = "",
-    notes: str = "",
-    snooze_allowed: bool = True,
-    snooze_reason: str = "",
-    neck_checkin: bool = False,
-    corner: str = "bottom-right",
-) -> dict[str, Any]:
-    """The whole request object for `brk`, ready for `json.dumps`."""
+def request_payload(card: PromptCard, corner: str = "bottom-right") -> dict[str, Any]:
+    """The whole request object for the prompt `card`, ready for `json.dumps`."""
     return {
-        "prompt": prompt_id,
-        "break": brk.name,
-        "kind": brk.kind.value,
-        "title": programme_title,
-        "notes": notes,
-        "exercises": [exercise_payload(e) for e in exercises],
-        "snooze_allowed": snooze_allowed,
-        "snooze_minutes": brk.snooze.minutes,
-        "snooze_reason": snooze_reason,
-        "neck_checkin": neck_checkin,
+        "prompt": card.prompt,
+        "break": card.break_name,
+        "kind": card.kind,
+        "headline": card.headline,
+        "reason": card.reason,
+        "title": card.programme_title,
+        "notes": card.notes,
+        "exercises": [exercise_payload(e) for e in card.exercises],
+        "snooze_allowed": card.snooze_allowed,
+        "snooze_minutes": card.snooze_minutes,
+        "snooze_reason": card.snooze_reason,
+        "neck_checkin": card.neck_checkin,
+        "respond_within_seconds": card.respond_within_seconds,
         "corner": corner,
     }
 
@@ -249,6 +248,8 @@ def parse_request(data: Any) -> PromptRequest:
         snooze_reason=_text(data.get("snooze_reason"), "snooze_reason"),
         neck_checkin=bool(data.get("neck_checkin", False)),
         corner=corner,
+        headline=_text(data.get("headline"), "headline"),
+        reason=_text(data.get("reason"), "reason"),
     )
 
 
