@@ -92,6 +92,10 @@ def test_a_month_with_no_clear_change_reads_no_clear_change_and_review_due(
 
     summary = json.loads(out.read_text())["summary"]
     assert summary["pain_trend"]["words"] == "no clear change"
+    assert summary["review"]["due"] is True
+    assert summary["headache_diary"]["headache_days"] == 8
+    assert summary["headache_diary"]["painkillers_frequent"] is False
+    assert summary["before_after"]["chin-nod"]["pairs"] >= 4
 
 
 def screenshot(page: Path, shot: Path, height: int = 1100) -> None:
