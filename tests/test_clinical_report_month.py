@@ -83,7 +83,7 @@ def test_a_month_with_no_clear_change_reads_no_clear_change_and_review_due(
     assert any(line.startswith("headache (diary):") and line.endswith(": no clear change")
                for line in lines)
     assert "answered on 28 of 28 days; headache on 8 days (2.0 a week)" in lines
-    assert "painkillers on 4 days (about 4 days a month)" in lines
+    assert "painkillers on 4 days of 28 answered (about 4 days a month)" in lines
     assert any(line.startswith("chin-nod") and "pair" in line for line in lines)
     out = tmp_path / "month.json"
     assert run_cli("export", "--format", "json", "--out", str(out), *period_args(log)) \
@@ -128,7 +128,7 @@ def test_html_report_shows_review_banner_safety_and_headache_diary_first(tmp_pat
     assert "medical advice the same day" in safety
     assert text.index('id="review"') < text.index('class="summary"')  # before everything else
     diary = text.split("<h2>Headache diary</h2>")[1].split("<h2>")[0]
-    assert "8 (2.0 a week)" in diary and "4 (about 4 a month)" in diary
+    assert "8 (2.0 a week)" in diary and "4 of 28 answered (about 4 a month)" in diary
     assert "<h2>Neck before and after guided breaks</h2>" in text
 
     shot = tmp_path / "report-clinical-top.png"

@@ -272,3 +272,11 @@ def test_deskbreak_report_shows_review_due_when_the_programmes_review_date_has_p
     assert run_cli("export", "--format", "html", "--out", str(page), "--from", "2026-03-02",
                    "--to", "2026-03-03").returncode == 0
     assert "review date (03 March 2026) is today" in page.read_text()
+
+
+def test_painkillers_are_not_recorded_for_old_one_word_answers() -> None:
+    events = [CheckinAnswered(at(START + timedelta(days=i), 17), "headache", "moderate")
+              for i in range(10)]
+    h = summarise(events, MONTH).headache
+    assert (h.painkiller_days, h.painkiller_answers, h.painkiller_days_per_month) == (0, 0, None)
+    assert not h.painkillers_frequent
