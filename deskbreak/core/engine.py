@@ -161,6 +161,8 @@ class Engine:
         """Feed one OS sample; return what happened (bouts, prompts, outcomes). `busy` says why
         a due prompt should wait ("fullscreen", "microphone in use by ..."); `fullscreen=True`
         is the same as `busy="fullscreen"`."""
+        # The phase in force today decides the breaks and doses (a cached view: cheap per tick).
+        self.programme = self.programme.on(sample.at.date())
         input_before, sample_before = self.sitting.last_input, self.sitting.last_sample_at
         set_back = sample_before is not None and (
             (sample_before - sample.at).total_seconds() > self.rules.clock_set_back_seconds)
@@ -271,6 +273,7 @@ class Engine:
         With a prompt already open, nothing new (the service shows the open one again)."""
         if self._plan.open is not None:
             return []
+        self.programme = self.programme.on(at.date())
         candidates = self._progress(at)
         if not candidates:
             candidates = [(0.0, brk) for brk in self.programme.breaks]
@@ -338,7 +341,7 @@ class Engine:
     def replace_programme(self, programme: Programme, at: datetime, path: str) -> list[Event]:
         """Bring a new programme into force, keeping the sitting state and timers that still apply."""
         names = {brk.name for brk in programme.breaks}
-        self.programme = programme
+        self.programme = programme.on(at.date())
         self.rules = SittingRules(programme.settings.natural_break_seconds,
                                   self.rules.poll_seconds)
         for table in (self._plan.anchors, self._plan.rotation, self._plan.snoozed):
@@ -346,7 +349,7 @@ class Engine:
                 del table[name]
         open_prompt = self._plan.open
         if open_prompt is not None and open_prompt.brk.name in names:
-            open_prompt.brk = programme.break_named(open_prompt.brk.name)
+            open_prompt.brk = self.programme.break_named(open_prompt.brk.name)
         return [ProgrammeLoaded(at=at, title=programme.title,
                                 programme_hash=programme.content_hash, path=path)]
 

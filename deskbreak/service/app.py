@@ -230,7 +230,10 @@ class App:
 
     def reload(self, now: datetime, forced: bool) -> tuple[bool, str]:
         """Read the programme file: (loaded or unchanged, what to tell whoever asked)."""
+        had_problems = bool(self.watcher.problems)
         result = self.watcher.load(now, self.engine.programme.content_hash, forced)
+        if had_problems and not self.watcher.problems:
+            self.save_state()  # a fixed file's old problems leave the state file too
         if result.rejection is not None:
             self.record([result.rejection])
             self.save_state()

@@ -203,6 +203,8 @@ def exercise_payload(exercise: Exercise) -> dict[str, Any]:
         "sides": list(exercise.sides),
         "duration_seconds": exercise.duration_seconds,
         "seconds_per_rep": exercise.seconds_per_rep,
+        "figure": exercise.figure,
+        "image": exercise.image,
     }
 
 
@@ -278,6 +280,8 @@ def _exercise(data: Any, index: int) -> Exercise:
         duration_seconds=_number(data.get("duration_seconds"), f"{where}.duration_seconds"),
         seconds_per_rep=_number(data.get("seconds_per_rep"), f"{where}.seconds_per_rep")
         or DEFAULT_SECONDS_PER_REP,
+        figure=_text(data.get("figure"), f"{where}.figure"),
+        image=_text(data.get("image"), f"{where}.image"),
     )
 
 
