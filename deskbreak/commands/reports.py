@@ -193,8 +193,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     finally:
         store.close()
     lines = list(report_lines(report))
-    # What was prescribed goes right under the report's heading (its first blank line).
-    at = lines.index("") + 1 if "" in lines else len(lines)
+    # What was prescribed goes under the report's heading, after the review banner and any
+    # safety screenings (those stay first), before the prompt tables.
+    prompts = [i for i, line in enumerate(lines) if line.startswith("Prompts (")]
+    at = prompts[0] if prompts else (lines.index("") + 1 if "" in lines else len(lines))
     lines[at:at] = [*prescription_lines(prescription), ""]
     sys.stdout.write("\n".join(lines) + "\n")
     return 0
