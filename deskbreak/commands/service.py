@@ -19,7 +19,7 @@ from deskbreak.core.commands import COMMANDS, Command, Verb, command_from_reques
 from deskbreak.errors import DeskbreakError
 
 if TYPE_CHECKING:
-    from deskbreak.adapters.tray import Tray
+    from deskbreak.adapters.tray import TrayBackend as Tray
     from deskbreak.paths import Paths
     from deskbreak.service import Sensors, Service
     from deskbreak.service.engine_thread import EngineThread, Mailbox
@@ -104,6 +104,10 @@ def cmd_status(args: argparse.Namespace) -> int:
     if data.get("neck_prompts_paused_until"):
         print("Neck exercise prompts are paused for the rest of the day after your answers "
               "to the safety questions; movement breaks go on.")
+    tray = data.get("tray") or {}
+    if tray.get("visible") is False:
+        print(f"No tray icon is shown: {tray.get('reason')}. Prompts still come as "
+              "notifications and windows; `deskbreak pause`, `resume` and `break-now` work here.")
     if data.get("pending_events"):
         print(f"Warning: {data['pending_events']} events wait to be written to the log")
     return 0
@@ -155,6 +159,9 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     try:
         data = _send(Command(Verb.STATUS))["data"]
         print(f"{'service':18} running (pid {data['pid']}): {data['line']}")
+        tray = data.get("tray") or {}
+        shown = {True: "shown", False: "NOT SHOWN", None: "shown?"}[tray.get("visible")]
+        print(f"{'tray icon':18} {tray.get('backend') or '-':22} {shown}: {tray.get('reason')}")
         for line in data.get("programme_problems") or []:
             print(f"{'':18} programme problem: {line}")
     except DeskbreakError as error:
@@ -210,6 +217,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         inbox = Mailbox(engine_thread)
         built: list[Service] = []
         tray: Tray | None = None
+        #: Why there is no tray icon, for `status` and `doctor` (None: there is one).
+        tray_error = f"console mode ({console_reason})" if console_reason else None
         if console_reason is None:
             try:
                 from deskbreak.adapters.tray import Tray
@@ -217,6 +226,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                 tray = Tray(lambda words: inbox.words(words, "tray"))
             except (DeskbreakError, ImportError) as error:
                 # Notifications and prompt windows still work without a tray icon.
+                tray_error = str(error)
                 print(f"deskbreak: no tray icon ({error}); prompts still come as "
                       "notifications and windows, and `deskbreak status` tells the rest.",
                       file=sys.stderr, flush=True)
@@ -235,6 +245,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         def start() -> None:
             service = build_service(args, paths, engine_thread, inbox, tray,
                                     console=console_reason is not None)
+            service.tray_error = tray_error
             built.append(service)
             service.start_background()
             print(f"deskbreak: running {service.engine.programme.title!r} (pid {os.getpid()}); "
@@ -267,7 +278,7 @@ def build_service(args: argparse.Namespace, paths: Paths, engine_thread: EngineT
     from deskbreak.library import default_programme_path, load_programme, shipped_default_programme
     from deskbreak.service import RunOptions, Service
     from deskbreak.service.ports import Presenter
-    from deskbreak.store import SqliteStore, open_store
+    from deskbreak.store import open_store
 
     programme_path = (args.programme or default_programme_path()).resolve()
     clock: Clock = ScaledClock(args.speed) if args.speed != 1.0 else SystemClock()
@@ -288,7 +299,9 @@ def build_service(args: argparse.Namespace, paths: Paths, engine_thread: EngineT
     options = RunOptions(programme_path=programme_path, poll_seconds=args.poll,
                          console=args.console, speed=args.speed,
                          idle_source=args.idle_source, windows=not args.no_windows)
-    def open_log() -> SqliteStore:
+    presenter: Presenter
+
+    def open_log() -> Any:
         # A damaged log was set aside and a new one started: say so in one line, as report
         # and simulate --log do.
         store = open_store(paths.database)
@@ -296,7 +309,6 @@ def build_service(args: argparse.Namespace, paths: Paths, engine_thread: EngineT
             print(f"deskbreak: {store.notice}", file=sys.stderr, flush=True)
         return store
 
-    presenter: Presenter
     if console:
         from deskbreak.presenters import ConsolePresenter
 

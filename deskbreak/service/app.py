@@ -264,7 +264,11 @@ class App:
         view = TrayView(sitting_seconds=int(status.sitting_seconds) // 60 * 60,
                         paused=status.paused, status_line=line, tooltip=line,
                         away=status.presence.value != "sitting",
-                        bout_limit_seconds=self._bout_limit_seconds())
+                        bout_limit_seconds=self._bout_limit_seconds(),
+                        # Snooze/Skip answer only with a prompt open; the first line tells
+                        # the truth outside working hours (adapters/tray/model.py).
+                        prompt_open=status.open_prompt is not None,
+                        in_working_hours=status.in_working_hours)
         if view != self._last_tray_view:
             self._last_tray_view = view
             self._show_tray(view)

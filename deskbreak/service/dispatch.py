@@ -42,10 +42,13 @@ class Dispatcher:
     mistake (it becomes a reply, here and nowhere else)."""
 
     def __init__(self, app: App, *, request_quit: Callable[[], None],
-                 open_report: Callable[[], None]) -> None:
+                 open_report: Callable[[], None],
+                 tray_status: Callable[[], dict[str, object]] | None = None) -> None:
         self.app = app
         self._request_quit = request_quit
         self._open_report = open_report
+        #: Whether the tray icon can be seen and why (None: no tray part, e.g. in tests).
+        self._tray_status = tray_status
         self._handlers: dict[Verb, Callable[[Command], Reply]] = {
             Verb.STATUS: self._status,
             Verb.PAUSE: self._pause,
@@ -119,6 +122,7 @@ class Dispatcher:
             #: The service's clock (faster than the wall clock under `run --speed`).
             "now": now.isoformat(),
             "neck_prompts_paused_until": _iso(app.engine.neck_prompts_paused_until(now)),
+            "tray": self._tray_status() if self._tray_status is not None else None,
             "line": line,
         }
         return Reply(True, line, data)

@@ -107,11 +107,19 @@ class Inbox(Protocol):
 
 
 class Tray(Protocol):
-    """The tray icon (see adapters/tray). `update` and `stop` may be called from any thread."""
+    """The tray icon (see adapters/tray). `update`, `visibility` and `stop` may be called from
+    any thread."""
+
+    #: Which backend draws it ("sni", "xorg", "gtk", ...).
+    backend: str
 
     def update(self, view: TrayView) -> None: ...
 
     def stop(self) -> None: ...
+
+    def visibility(self) -> tuple[bool | None, str]:
+        """(shown in a tray?, why); None when the backend cannot tell."""
+        ...
 
 
 #: Reads whether the active window is fullscreen (None: cannot tell). Engine thread only.
