@@ -278,7 +278,7 @@ def build_service(args: argparse.Namespace, paths: Paths, engine_thread: EngineT
     from deskbreak.library import default_programme_path, load_programme, shipped_default_programme
     from deskbreak.service import RunOptions, Service
     from deskbreak.service.ports import Presenter
-    from deskbreak.store import SqliteStore, open_store
+    from deskbreak.store import open_store
 
     programme_path = (args.programme or default_programme_path()).resolve()
     clock: Clock = ScaledClock(args.speed) if args.speed != 1.0 else SystemClock()
@@ -299,7 +299,9 @@ def build_service(args: argparse.Namespace, paths: Paths, engine_thread: EngineT
     options = RunOptions(programme_path=programme_path, poll_seconds=args.poll,
                          console=args.console, speed=args.speed,
                          idle_source=args.idle_source, windows=not args.no_windows)
-    def open_log() -> SqliteStore:
+    presenter: Presenter
+
+    def open_log() -> Any:
         # A damaged log was set aside and a new one started: say so in one line, as report
         # and simulate --log do.
         store = open_store(paths.database)
@@ -307,7 +309,6 @@ def build_service(args: argparse.Namespace, paths: Paths, engine_thread: EngineT
             print(f"deskbreak: {store.notice}", file=sys.stderr, flush=True)
         return store
 
-    presenter: Presenter
     if console:
         from deskbreak.presenters import ConsolePresenter
 

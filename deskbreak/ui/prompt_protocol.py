@@ -37,6 +37,7 @@ from typing import Any
 from deskbreak.core.events import STOP_REASONS, Answer
 from deskbreak.core.programme import DEFAULT_SECONDS_PER_REP, Exercise
 from deskbreak.core.prompt_card import PromptCard
+from deskbreak.core.safety import stop_rules
 
 CORNERS = ("bottom-right", "bottom-left", "top-right", "top-left")
 ANSWERS = ("done", "snooze", "skip")
@@ -192,7 +193,9 @@ def exercise_payload(exercise: Exercise) -> dict[str, Any]:
         "title": exercise.title,
         "summary": exercise.summary,
         "steps": list(exercise.steps),
-        "cautions": list(exercise.cautions),
+        # The exercise's own cautions, then the built-in stop rules they do not already cover:
+        # the guided break always shows them, whatever the programme says.
+        "cautions": list(stop_rules(exercise.cautions)),
         "reps": exercise.reps,
         "sets": exercise.sets,
         "hold_seconds": exercise.hold_seconds,
