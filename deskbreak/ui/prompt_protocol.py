@@ -184,6 +184,8 @@ class PromptRequest:
     #: The prompt card's headline and "why now" line ("" from an older service).
     headline: str = ""
     reason: str = ""
+    #: Play the "hold ends" sound at the end of each hold.
+    sound: bool = False
 
 
 def exercise_payload(exercise: Exercise) -> dict[str, Any]:
@@ -225,6 +227,7 @@ def request_payload(card: PromptCard, corner: str = "bottom-right") -> dict[str,
         "neck_checkin": card.neck_checkin,
         "respond_within_seconds": card.respond_within_seconds,
         "corner": corner,
+        "sound": card.sound,
     }
 
 
@@ -255,6 +258,7 @@ def parse_request(data: Any) -> PromptRequest:
         corner=corner,
         headline=_text(data.get("headline"), "headline"),
         reason=_text(data.get("reason"), "reason"),
+        sound=bool(data.get("sound", False)),
     )
 
 
