@@ -403,3 +403,37 @@ def test_the_tray_tooltip_carries_the_idle_sources_caveat(programme_file: Path) 
     assert with_caveat.tooltip.splitlines()[-1] == "Sitting time may be wrong: this is a " \
                                                    "Wayland session."
     assert with_caveat.tooltip.splitlines()[0] == without.tooltip
+
+
+def test_the_neck_rating_before_a_break_is_asked_when_the_programme_says_and_logged_as_before(
+        tmp_path: Path) -> None:
+    from deskbreak.core.events import CheckinAnswered
+    from deskbreak.ui.prompt_protocol import CheckinGiven, parse_message, parse_request, \
+        request_payload
+
+    path = tmp_path / "programme.yaml"
+    path.write_text(PROGRAMME.replace(
+        "settings:\n", "settings:\n  checkins: {neck_after_break: true, "
+        "neck_before_break: true}\n"), encoding="utf-8")
+    office = Office(path, MemoryStore(), FakeClock(START))
+    try:
+        card = office.type_until_prompt()
+        # What the window is sent asks for the rating before the first exercise ...
+        assert card.neck_before
+        assert parse_request(request_payload(card)).neck_before
+        office.window(card.prompt, Started())
+        # ... and the line it prints as soon as it is answered reaches the log as "before".
+        office.window(card.prompt, parse_message('{"checkin": "neck_before", "value": 4}'))
+        office.window(card.prompt, CheckinGiven("neck", 2))
+        office.window(card.prompt, Answered(Answer.DONE))
+        checkins = [(e.question, e.value, e.prompt) for e in office.events()
+                    if isinstance(e, CheckinAnswered)]
+        assert checkins == [("neck_before", 4, card.prompt), ("neck", 2, card.prompt)]
+    finally:
+        office.stop()
+    path.write_text(PROGRAMME, encoding="utf-8")
+    office = Office(path, MemoryStore(), FakeClock(START))
+    try:
+        assert not office.type_until_prompt().neck_before
+    finally:
+        office.stop()

@@ -1,8 +1,9 @@
 """The guided break as a flat sequence of screens: pure data, no Tk, no clock.
 
-`guided_screens(exercises, neck_checkin)` expands each exercise's dose into what the guided view
-shows one at a time:
+`guided_screens(exercises, neck_checkin, neck_before)` expands each exercise's dose into what the
+guided view shows one at a time:
 
+    BEFORE ("How is your neck before you start?") first, when the programme asks
     INTRO  (title, summary, steps, cautions, dose; waits for Next)
     for each side:  SIDE  ("Left side", a short get-ready countdown)
         for each set:  REP screens ("Rep 3 of 8"; countdown = the hold, or the pace of a rep)
@@ -53,6 +54,9 @@ class ScreenKind(enum.Enum):
     REST = "rest"
     #: "How is your neck now?" 0 to 10; the last screen when the programme asks.
     CHECKIN = "checkin"
+    #: "How is your neck before you start?" 0 to 10; the first screen when the programme asks.
+    #: Answered or skipped, it leads on to the first exercise.
+    BEFORE = "before"
     #: The closing screen when there is no check-in.
     FINISH = "finish"
 
@@ -81,15 +85,23 @@ class Screen:
     completes_exercise: bool = False
 
 
-def guided_screens(exercises: Sequence[Exercise], neck_checkin: bool) -> tuple[Screen, ...]:
-    """Every screen of the guided break, in order; never empty (ends with CHECKIN or FINISH)."""
+#: The 0-10 scale's anchors, the same words before and after the break so the two compare.
+SCALE_WORDS = "0 = no pain or stiffness, 10 = worst imaginable"
+
+
+def guided_screens(exercises: Sequence[Exercise], neck_checkin: bool,
+                   neck_before: bool = False) -> tuple[Screen, ...]:
+    """Every screen of the guided break, in order; never empty (ends with CHECKIN or FINISH;
+    starts with BEFORE when `neck_before`)."""
     screens: list[Screen] = []
+    if neck_before:
+        screens.append(Screen(ScreenKind.BEFORE, "How is your neck before you start?",
+                              SCALE_WORDS))
     count = len(exercises)
     for number, exercise in enumerate(exercises, start=1):
         screens.extend(_exercise_screens(exercise, number, count))
     if neck_checkin:
-        screens.append(Screen(ScreenKind.CHECKIN, "How is your neck now?",
-                              "0 = no pain or stiffness, 10 = worst imaginable"))
+        screens.append(Screen(ScreenKind.CHECKIN, "How is your neck now?", SCALE_WORDS))
     else:
         screens.append(Screen(ScreenKind.FINISH, "Well done",
                               "That is the break finished. Back to work when you are ready."))
@@ -174,7 +186,7 @@ def seconds_left(screens: Sequence[Screen], index: int, elapsed: float = 0.0) ->
     seconds have already run: countdowns as timed, reading screens at `READING_SECONDS`."""
     total = 0.0
     for screen in screens[index:]:
-        if screen.kind in (ScreenKind.CHECKIN, ScreenKind.FINISH):
+        if screen.kind in (ScreenKind.CHECKIN, ScreenKind.FINISH, ScreenKind.BEFORE):
             continue
         total += (screen.countdown_seconds if screen.countdown_seconds is not None
                   else READING_SECONDS)

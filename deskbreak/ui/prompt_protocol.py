@@ -186,6 +186,8 @@ class PromptRequest:
     reason: str = ""
     #: Play the "hold ends" sound at the end of each hold.
     sound: bool = False
+    #: Ask the neck rating (0-10) before the first exercise.
+    neck_before: bool = False
 
 
 def exercise_payload(exercise: Exercise) -> dict[str, Any]:
@@ -228,6 +230,7 @@ def request_payload(card: PromptCard, corner: str = "bottom-right") -> dict[str,
         "respond_within_seconds": card.respond_within_seconds,
         "corner": corner,
         "sound": card.sound,
+        "neck_before": card.neck_before,
     }
 
 
@@ -259,6 +262,7 @@ def parse_request(data: Any) -> PromptRequest:
         headline=_text(data.get("headline"), "headline"),
         reason=_text(data.get("reason"), "reason"),
         sound=bool(data.get("sound", False)),
+        neck_before=bool(data.get("neck_before", False)),
     )
 
 

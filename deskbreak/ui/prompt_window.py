@@ -19,6 +19,8 @@ Answer lines (the service's side is `deskbreak.ui.prompt_protocol`):
                                                stopped)
     {"answer": "stopped", "reason": "busy|symptoms|other"}   stopped before finishing any
     {"answer": "snooze"} / {"answer": "skip"}  on the prompt
+    {"checkin": "neck_before", "value": 0..10} as soon as the rating before the first exercise is
+                                               answered, when the programme asks for it
     {"checkin": "neck", "value": 0..10}        before the final answer, when asked and answered
     {"hidden": true}                           closed with the window manager: the window hides,
                                                the prompt stays open
@@ -252,6 +254,7 @@ class PromptApp:
         #: line, the key hint): tests check them, with every button, against the window.
         self.must_show: list[tk.Widget] = []
         self._checkin_value: int | None = None
+        self._checkin_way_out = "No answer"
         self._checkin_buttons: list[tk.Button] = []
         self._last_digit: tuple[int, float] | None = None
         self._done_button: tk.Button | None = None
@@ -525,7 +528,8 @@ class PromptApp:
     def _start_guided(self) -> None:
         self.writer.send({"started": True})
         self._guided = True
-        self._screens = guided_screens(self.request.exercises, self.request.neck_checkin)
+        self._screens = guided_screens(self.request.exercises, self.request.neck_checkin,
+                                       self.request.neck_before)
         self._index = 0
         self._finished = []
         self.root.title(GUIDED_TITLE)
@@ -569,6 +573,12 @@ class PromptApp:
             self._button(buttons, "no-answer", "No answer", self._finish_without_checkin,
                          font="g-button")
             hint = "Type 0 to 10 (1 then 0 for 10), then Enter"
+        elif screen.kind is ScreenKind.BEFORE:
+            self._done_button = self._button(buttons, "next", "Next", self._next, default=True,
+                                             side="right", font="g-default", width=8)
+            self._button(buttons, "skip-question", "Skip this question", self._skip_question,
+                         font="g-button")
+            hint = "Type 0 to 10 (1 then 0 for 10), then Enter \u00b7 Esc: stop"
         elif screen.kind is ScreenKind.FINISH:
             self._button(buttons, "next", "Close", self._next, default=True, side="right",
                          font="g-default", width=8)
@@ -599,7 +609,9 @@ class PromptApp:
             self._label(content, f"{number}. {step}", "g-text", wrap_in=content, slack=8,
                         pady=(4, 0))
         if screen.kind is ScreenKind.CHECKIN:
-            self._build_checkin(content)
+            self._build_checkin(content, "No answer")
+        elif screen.kind is ScreenKind.BEFORE:
+            self._build_checkin(content, "Skip this question")
         self._on_enter = self._next
         self._on_escape = self._ask_why if not final else self._next
         body.bind("<Configure>", self._rewrap)
@@ -664,7 +676,7 @@ class PromptApp:
             except self._tk.TclError:
                 pass
 
-    def _build_checkin(self, content: tk.Frame) -> None:
+    def _build_checkin(self, content: tk.Frame, way_out: str) -> None:
         tk = self._tk
         row = tk.Frame(content)
         row.pack(fill="x", pady=(12, 0))
@@ -678,7 +690,9 @@ class PromptApp:
         self._checkin_value = None
         self._last_digit = None
         self._on_digit = self._typed_checkin_digit
-        self._checkin_status = self._label(content, "Choose a number, or \u201cNo answer\u201d.",
+        self._checkin_way_out = way_out
+        self._checkin_status = self._label(content,
+                                           f"Choose a number, or \u201c{way_out}\u201d.",
                                            "g-small", colour=self.palette.muted, pady=(8, 0))
         if self._done_button is not None:
             self._done_button.configure(state="disabled")
@@ -706,7 +720,8 @@ class PromptApp:
             button.configure(relief="sunken" if chosen else "raised",
                              background=self.palette.highlight if chosen
                              else self.palette.button)
-        self._checkin_status.configure(text=f"Your answer: {value}. Enter or Done to send it.")
+        send = self._done_button.cget("text") if self._done_button is not None else "Done"
+        self._checkin_status.configure(text=f"Your answer: {value}. Enter or {send} to send it.")
         if self._done_button is not None:
             self._done_button.configure(state="normal")
 
@@ -772,12 +787,18 @@ class PromptApp:
 
     def _next(self) -> None:
         screen = self._screens[self._index]
+        if screen.kind in (ScreenKind.CHECKIN, ScreenKind.BEFORE) and self._checkin_value is None:
+            self._checkin_status.configure(
+                text=f"Choose a number first (0 to 10), or \u201c{self._checkin_way_out}\u201d.",
+                fg=self.palette.caution)
+            return
+        if screen.kind is ScreenKind.BEFORE:
+            # Sent at once, not with the final answer: a break stopped or hidden later still
+            # keeps the rating given before it.
+            self.writer.send({"checkin": "neck_before", "value": self._checkin_value})
+            self._skip_question()
+            return
         if screen.kind is ScreenKind.CHECKIN:
-            if self._checkin_value is None:
-                self._checkin_status.configure(
-                    text="Choose a number first (0 to 10), or \u201cNo answer\u201d.",
-                    fg=self.palette.caution)
-                return
             self._finish({"checkin": "neck", "value": self._checkin_value},
                          self._final_answer())
             return
@@ -787,6 +808,12 @@ class PromptApp:
         finished = finishes_exercise(self._screens, self._index)
         if finished is not None and finished not in self._finished:
             self._finished.append(finished)
+        self._index += 1
+        self._show_screen()
+
+    def _skip_question(self) -> None:
+        """Leave the rating before the break (answered or not) for the first exercise."""
+        self._checkin_value = None
         self._index += 1
         self._show_screen()
 

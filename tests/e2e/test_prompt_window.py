@@ -337,6 +337,43 @@ def test_done_on_the_checkin_without_a_rating_is_refused_until_no_answer_is_chos
     assert prompt.answers_after_start() == [{"answer": "done"}]
 
 
+def test_the_neck_rating_before_the_break_is_asked_first_and_sent_as_soon_as_it_is_given(
+        desktop: Any, editor: int) -> None:
+    prompt = PromptProcess(desktop, request(neck_checkin=True, neck_before=True, exercises=[
+        {"id": "x", "title": "Shoulder rolls", "reps": 1, "dose_text": "1 rep"}]), speed=50)
+    window = desktop.wait_for_window(PROMPT_TITLE)
+    desktop.xdotool("windowactivate", "--sync", str(window), "key", "Return")  # Start
+    guided = desktop.wait_for_window(GUIDED_TITLE)
+    assert prompt.read_line() == {"started": True}
+    prompt.click(guided, "next", GUIDED_TITLE[1:-1])  # Next, refused without a rating
+    prompt.click(guided, "checkin-6", GUIDED_TITLE[1:-1])  # clicked, like the rating after
+    time.sleep(0.2)
+    shoot(desktop, guided, "guided-checkin-before.png")
+    desktop.xdotool("windowactivate", "--sync", str(guided), "key", "Return")
+    # Sent at once, while the break goes on: a break stopped later keeps it.
+    assert prompt.read_line() == {"checkin": "neck_before", "value": 6}
+    assert prompt.proc.poll() is None
+    prompt.button("stop", GUIDED_TITLE[1:-1])  # now on the exercise
+    desktop.xdotool("windowactivate", "--sync", str(guided), "key", "Return")  # past intro
+    time.sleep(0.5)  # the one rep advances by itself to the rating after
+    desktop.xdotool("windowactivate", "--sync", str(guided), "key", "3", "Return")
+    assert prompt.answers() == [{"checkin": "neck", "value": 3}, {"answer": "done"}]
+
+
+def test_the_rating_before_the_break_can_be_skipped_and_nothing_is_invented(
+        desktop: Any, editor: int) -> None:
+    prompt = PromptProcess(desktop, request(neck_before=True, exercises=[]), speed=50)
+    window = desktop.wait_for_window(PROMPT_TITLE)
+    desktop.xdotool("windowactivate", "--sync", str(window), "key", "Return")  # Start
+    guided = desktop.wait_for_window(GUIDED_TITLE)
+    desktop.xdotool("windowactivate", "--sync", str(guided), "key", "7")  # chosen, not sent
+    prompt.click(guided, "skip-question", GUIDED_TITLE[1:-1])
+    prompt.button("next", GUIDED_TITLE[1:-1])
+    time.sleep(0.2)
+    desktop.xdotool("windowactivate", "--sync", str(guided), "key", "Return")  # Close
+    assert prompt.answers_after_start() == [{"answer": "done"}]
+
+
 def test_stop_before_finishing_any_exercise_asks_why_and_is_recorded_as_stopped(
         desktop: Any, editor: int) -> None:
     """Issue 8 point 3: Stop during the first exercise was logged as a skip."""

@@ -179,3 +179,43 @@ def test_skip_this_exercise_goes_to_the_next_exercise_and_finishes_nothing() -> 
     last_of_b = max(i for i, s in enumerate(screens) if s.exercise_id == "b")
     assert screens[next_exercise_index(screens, last_of_b)].kind is ScreenKind.FINISH
     assert [finishes_exercise(screens, i) for i in range(len(screens))].count("a") == 1
+
+
+def test_the_rating_before_the_break_comes_first_and_leads_on_to_the_first_exercise() -> None:
+    ex = Exercise(id="x", title="X", reps=1)
+    screens = guided_screens([ex], neck_checkin=True, neck_before=True)
+    assert kinds(screens) == ["before", "intro", "rep", "checkin"]
+    assert screens[0].heading == "How is your neck before you start?"
+    # The same anchors as the rating after, so the two numbers compare.
+    assert screens[0].detail == screens[-1].detail
+    # It is no exercise: no progress line, not counted in the time left, completes nothing.
+    assert progress_text(screens[0], 100) == ""
+    assert seconds_left(screens, 0) == seconds_left(screens, 1)
+    assert completed_exercises(screens, 1) == ()
+    assert kinds(guided_screens([ex], neck_checkin=False)) == ["intro", "rep", "finish"]
+
+
+def test_the_request_carries_the_rating_before_the_break_only_when_the_programme_asks() -> None:
+    from datetime import datetime, timezone
+
+    from deskbreak.core.programme import Break, BreakKind
+    from deskbreak.core.prompt_card import make_card
+    from deskbreak.ui.prompt_protocol import request_payload
+
+    at = datetime(2026, 12, 1, 10, tzinfo=timezone.utc)
+    ex = Exercise(id="x", title="X", reps=1)
+    brk = Break(name="neck", kind=BreakKind.MICRO, every_seconds=1200, duration_seconds=60,
+                exercise_ids=("x",))
+
+    def card(neck_before: bool) -> dict:
+        return request_payload(make_card(
+            prompt=1, series=1, brk=brk, exercises=(ex,), snoozes=0, sitting_seconds=1200,
+            requested=False, programme_title="T", notes="", neck_checkin=True, shown_at=at,
+            expires_at=at, neck_before=neck_before))
+
+    assert parse_request(card(True)).neck_before is True
+    assert parse_request(card(False)).neck_before is False
+    # An older service's request has no such field: not asked.
+    older = card(True)
+    del older["neck_before"]
+    assert parse_request(older).neck_before is False
