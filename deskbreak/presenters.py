@@ -16,10 +16,12 @@ import logging
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import date
 from typing import IO, Any
 
 from deskbreak.core.commands import ANSWER_VERBS, Command, Verb, console_help
+from deskbreak.core.diary import diary_request
 from deskbreak.core.prompt_card import PromptCard
 from deskbreak.service.ports import Inbox, Notifier
 from deskbreak.ui.prompt_protocol import MessageError, parse_message, request_payload
@@ -168,12 +170,12 @@ class DesktopPresenter:
         if window is not None and window.poll() is not None:
             self._window = None
 
-    def ask_headache(self) -> None:
+    def ask_headache(self, days: Sequence[date] = ()) -> None:
         if self._windows:
-            self._open_window("deskbreak.ui.checkin_window", {"question": "headache"}, None)
+            spec = diary_request(days) if days else {"question": "headache"}
+            self._open_window("deskbreak.ui.checkin_window", spec, None)
         elif self.notifier is not None:
-            self.message("deskbreak", "Did you have a headache today? Answer with "
-                         "`deskbreak checkin headache none|mild|moderate|severe`.")
+            self.message("deskbreak", headache_question(days))
 
     def ask_screening(self, trigger: str) -> None:
         if self._windows and importlib.util.find_spec(SCREENING_WINDOW) is not None:
@@ -245,7 +247,10 @@ class ConsolePresenter:
         if prompt_id == self.current_prompt:
             self.current_prompt, self._card = None, None
 
-    def ask_headache(self) -> None:
+    def ask_headache(self, days: Sequence[date] = ()) -> None:
+        if days:
+            self._print(f"\n{headache_question(days)}")
+            return
         self._print("\nDid you have a headache today? Type: h none | h mild | h moderate | "
                     "h severe")
 
@@ -261,6 +266,18 @@ class ConsolePresenter:
     @staticmethod
     def help() -> str:
         return console_help()
+
+
+def headache_question(days: Sequence[date]) -> str:
+    """The headache question as one line of text, where no diary window can ask it: for today,
+    or for the earlier `days` nobody answered (each answered with its date)."""
+    if not days:
+        return ("Did you have a headache today? Answer with "
+                "`deskbreak checkin headache none|mild|moderate|severe`.")
+    listed = ", ".join(f"{d:%a} {d.isoformat()}" for d in sorted(days))
+    return (f"Headache diary: no answer yet for {listed}. For each day, answer with "
+            "`deskbreak checkin headache 0-10 [under-1h|1-4h|over-4h|all-day] "
+            "[painkillers|no-painkillers] YYYY-MM-DD`.")
 
 
 def screening_request(trigger: str) -> dict[str, Any]:

@@ -116,3 +116,22 @@ def test_window_lines_arrive_as_typed_messages_and_malformed_ones_are_refused() 
     desktop._read_window(lines, 7)
     assert inbox.messages == [(7, Started()), (7, Hidden()),
                               (7, Answered(Answer.PARTIAL, ("chin-tuck",), "busy"))]
+
+
+def test_missed_headache_days_are_named_where_no_diary_window_can_ask() -> None:
+    from datetime import date
+
+    from deskbreak.presenters import ConsolePresenter
+
+    shown, notifier, _ = presenter()
+    days = [date(2026, 11, 18), date(2026, 11, 22)]
+    shown.ask_headache(days)
+    [(_, body, _, _)] = notifier.shown
+    assert "Wed 2026-11-18, Sun 2026-11-22" in body
+    assert "deskbreak checkin headache 0-10" in body
+    out = io.StringIO()
+    ConsolePresenter(out).ask_headache(days)
+    assert "no answer yet for Wed 2026-11-18, Sun 2026-11-22" in out.getvalue()
+    out = io.StringIO()
+    ConsolePresenter(out).ask_headache()
+    assert "Did you have a headache today?" in out.getvalue()

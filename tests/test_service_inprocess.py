@@ -8,9 +8,9 @@ replies, and what the presenter showed."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +72,8 @@ class RecordingPresenter:
     hidden_prompts: list[int] = field(default_factory=list)
     messages: list[tuple[str, str]] = field(default_factory=list)
     headache_questions: int = 0
+    #: The earlier days each headache question asked about (empty: today).
+    headache_days: list[tuple[date, ...]] = field(default_factory=list)
     screenings: list[str] = field(default_factory=list)
     closed: bool = False
 
@@ -91,8 +93,9 @@ class RecordingPresenter:
     def dismiss(self, prompt_id: int) -> None:
         self.dismissed.append(prompt_id)
 
-    def ask_headache(self) -> None:
+    def ask_headache(self, days: Sequence[date] = ()) -> None:
         self.headache_questions += 1
+        self.headache_days.append(tuple(days))
 
     def ask_screening(self, trigger: str) -> None:
         self.screenings.append(trigger)
@@ -435,5 +438,40 @@ def test_the_neck_rating_before_a_break_is_asked_when_the_programme_says_and_log
     office = Office(path, MemoryStore(), FakeClock(START))
     try:
         assert not office.type_until_prompt().neck_before
+    finally:
+        office.stop()
+
+
+def test_at_start_the_headache_diary_asks_about_the_earlier_days_nobody_answered(
+        tmp_path: Path) -> None:
+    from deskbreak.core.events import CheckinAnswered, HeadacheDiary, ProgrammeLoaded
+
+    path = tmp_path / "programme.yaml"
+    path.write_text(PROGRAMME.replace(
+        "settings:\n", "settings:\n  checkins: {headache_daily: true}\n"), encoding="utf-8")
+    store = MemoryStore()
+    wed, thu, fri, sat, sun = (START - timedelta(days=n) for n in (5, 4, 3, 2, 1))
+    store.append_many([
+        # First used on Wednesday; nothing older is "missed".
+        ProgrammeLoaded(at=wed, title="In-process office", programme_hash="x", path=str(path)),
+        HeadacheDiary(at=thu.replace(hour=17), day=thu.date().isoformat(), intensity=3,
+                      duration="1-4h", painkillers=False),
+        CheckinAnswered(at=fri.replace(hour=17), question="headache", value="mild"),
+        # Saturday caught up on Sunday (a day off is still a diary day).
+        HeadacheDiary(at=sun.replace(hour=10), day=sat.date().isoformat(), intensity=0),
+    ])
+    office = Office(path, store, FakeClock(START))
+    try:
+        office.settle()
+        # Wednesday and Sunday have no answer; today is asked later, at its usual time.
+        assert office.presenter.headache_days == [(wed.date(), sun.date())]
+    finally:
+        office.stop()
+    # Without the diary in the programme nothing is asked.
+    path.write_text(PROGRAMME, encoding="utf-8")
+    office = Office(path, store, FakeClock(START))
+    try:
+        office.settle()
+        assert office.presenter.headache_days == []
     finally:
         office.stop()

@@ -7,16 +7,21 @@ import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from deskbreak.core.clock import Clock
 from deskbreak.core.engine import Engine
+from deskbreak.core.diary import CATCH_UP_DAYS, catch_up_days
 from deskbreak.core.events import (
+    BoutEnded,
+    CheckinAnswered,
     CheckinDue,
     Event,
+    HeadacheDiary,
     Paused,
+    ProgrammeLoaded,
     ProgrammeRejected,
     PromptOutcome,
     PromptShown,
@@ -139,6 +144,24 @@ class App:
         for advice in self.store.events(since=midnight, kinds=[SafetyAdvice.KIND]):
             if isinstance(advice, SafetyAdvice) and advice.until and advice.until > now:
                 self.engine.pause_neck_prompts(advice.until)
+
+    def ask_missed_headache_days(self) -> None:
+        """When the programme keeps a headache diary, ask about the earlier days nobody answered
+        (days off included, back to a week), read from the log. Today is asked at its usual
+        time. Posted after start-up, so the tray never waits for it."""
+        if not self.engine.programme.settings.checkins.headache_daily:
+            return
+        now = self.clock.now()
+        since = datetime.combine(now.date() - timedelta(days=CATCH_UP_DAYS + 1), time.min,
+                                 tzinfo=now.tzinfo)
+        # Bouts and programme starts say since when deskbreak has been in use: a day before
+        # that is not "missed". Check-ins and diary entries say which days were answered.
+        events = self.store.events(since=since, kinds=[
+            CheckinAnswered.KIND, HeadacheDiary.KIND, BoutEnded.KIND, ProgrammeLoaded.KIND])
+        days = catch_up_days(events, now.date())
+        if days:
+            log.info("asking about %d missed headache diary day(s)", len(days))
+            self.presenter.ask_headache(days)
 
     def finish(self, reason: str) -> None:
         """Close the open prompt and the bout in progress, then the log."""

@@ -102,6 +102,10 @@ class Service:
         call(self.app.open_log)
         call(self.app.restore_state)
         call(lambda: self.app.record_start(self.startup_rejection))
+        # Queued, not waited for: the headache catch-up reads a week of the log.
+        self.engine_thread.post(self.app.ask_missed_headache_days).add_done_callback(
+            lambda done: done.exception() is not None and log.warning(
+                "could not ask about missed headache days: %s", done.exception()))
         if self._schedule_ticks:
             from apscheduler.executors.debug import DebugExecutor
             from apscheduler.schedulers.background import BackgroundScheduler

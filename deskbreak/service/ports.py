@@ -7,7 +7,7 @@ real ones; tests/test_service_inprocess.py assembles fakes). Threading is part o
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol
 
 from deskbreak.core.commands import Command
@@ -85,7 +85,9 @@ class Presenter(Protocol):
     def dismiss(self, prompt_id: int) -> None:
         """The prompt ended: take down its notification and window."""
 
-    def ask_headache(self) -> None: ...
+    def ask_headache(self, days: Sequence[date] = ()) -> None:
+        """Open the headache diary: for today, or for `days` (earlier days left unanswered,
+        oldest first) when given."""
 
     def ask_screening(self, trigger: str) -> None:
         """Ask the red-flag questions (an answer looked worrying: `trigger`)."""
