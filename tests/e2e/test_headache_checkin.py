@@ -97,6 +97,46 @@ def test_the_daily_headache_question_comes_once_and_its_answer_is_logged(
         desktop.stop_process(process)
 
 
+def test_at_start_the_service_opens_the_diary_for_the_days_nobody_answered(
+        desktop: DesktopSession, deskbreak_home: Path, tmp_path: Path) -> None:
+    from datetime import datetime, timezone
+
+    from deskbreak.core.events import HeadacheDiary, ProgrammeLoaded
+    from deskbreak.store import open_store
+
+    programme = tmp_path / "programme.yaml"
+    # Today is asked near midnight: only the catch-up can bring the window up now.
+    programme.write_text(PROGRAMME.format(title="E2E headache catch-up").replace(
+        '  working_hours:', '  checkins: {headache_daily: true, headache_at: "23:58"}\n'
+        '  working_hours:'))
+    today = date.today()
+    first, answered, missed = (today - timedelta(days=n) for n in (2, 2, 1))
+    noon = datetime.combine(first, datetime.min.time(), tzinfo=timezone.utc).replace(hour=12)
+    log_file = deskbreak_home / "data" / "compliance.sqlite3"
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    store = open_store(log_file)
+    try:
+        store.append_many([
+            ProgrammeLoaded(at=noon, title="E2E", programme_hash="x", path=str(programme)),
+            HeadacheDiary(at=noon, day=answered.isoformat(), intensity=2)])
+    finally:
+        store.close()
+    process = start_service(desktop, deskbreak_home, programme, windows=True)
+    service = RunningService(desktop, deskbreak_home, programme, process)
+    try:
+        window = desktop.wait_for_window(TITLE, timeout=20)
+        time.sleep(0.3)
+        desktop.screenshot(tmp_path / "diary-catch-up.png")  # names yesterday, not today
+        keys(desktop, window, "4", "d", "o", "Return")  # yesterday: 4/10, under an hour
+        answers = service.wait_for(
+            lambda: [e for e in service.events() if e.KIND == "headache" and e.at.date()
+                     != first], 10, "the catch-up answer")
+        assert [(a.day, a.intensity, a.duration, a.painkillers) for a in answers] == [
+            (missed.isoformat(), 4, "under-1h", False)]
+    finally:
+        desktop.stop_process(process)
+
+
 @pytest.mark.parametrize("level", ["none", "severe"])
 def test_a_headache_answer_typed_on_the_command_line_reaches_the_log(
         service: RunningService, level: str) -> None:
