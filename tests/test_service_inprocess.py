@@ -411,8 +411,12 @@ def test_the_tray_tooltip_carries_the_idle_sources_caveat(programme_file: Path) 
 def test_the_neck_rating_before_a_break_is_asked_when_the_programme_says_and_logged_as_before(
         tmp_path: Path) -> None:
     from deskbreak.core.events import CheckinAnswered
-    from deskbreak.ui.prompt_protocol import CheckinGiven, parse_message, parse_request, \
-        request_payload
+    from deskbreak.ui.prompt_protocol import (
+        CheckinGiven,
+        parse_message,
+        parse_request,
+        request_payload,
+    )
 
     path = tmp_path / "programme.yaml"
     path.write_text(PROGRAMME.replace(

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from deskbreak.core.clock import Clock
-from deskbreak.core.engine import Engine
 from deskbreak.core.diary import CATCH_UP_DAYS, catch_up_days
+from deskbreak.core.engine import Engine
 from deskbreak.core.events import (
     BoutEnded,
     CheckinAnswered,

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
 from deskbreak.core.clock import Clock
@@ -104,8 +105,7 @@ class Service:
         call(lambda: self.app.record_start(self.startup_rejection))
         # Queued, not waited for: the headache catch-up reads a week of the log.
         self.engine_thread.post(self.app.ask_missed_headache_days).add_done_callback(
-            lambda done: done.exception() is not None and log.warning(
-                "could not ask about missed headache days: %s", done.exception()))
+            _log_catch_up_failure)
         if self._schedule_ticks:
             from apscheduler.executors.debug import DebugExecutor
             from apscheduler.schedulers.background import BackgroundScheduler
@@ -209,3 +209,10 @@ class Service:
         except Exception as error:
             log.exception("command %s failed", command.verb.value)
             return Reply(False, f"internal error: {error}")
+
+
+def _log_catch_up_failure(done: Future[None]) -> None:
+    """The headache catch-up runs unwaited-for: a failure is logged, not lost in its future."""
+    error = done.exception()
+    if error is not None:
+        log.warning("could not ask about missed headache days: %s", error)
