@@ -15,9 +15,10 @@ def test_linux_prefers_dbus_and_ends_with_the_console() -> None:
     assert candidates_for("linux") == ["freedesktop", "plyer", "console"]
 
 
-def test_windows_and_macos_use_plyer() -> None:
-    assert candidates_for("win32")[0] == "plyer"
-    assert candidates_for("darwin")[0] == "plyer"
+def test_windows_and_macos_use_desktop_notifier_then_plyer() -> None:
+    # desktop-notifier first: it has action buttons there; plyer only if someone installed it.
+    assert candidates_for("win32") == ["desktop-notifier", "plyer", "console"]
+    assert candidates_for("darwin") == ["desktop-notifier", "plyer", "console"]
 
 
 def test_console_notifier_prints_one_line_with_the_choices() -> None:
