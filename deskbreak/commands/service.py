@@ -139,6 +139,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
             print(f"{'':18} {line}")
     print(f"{'compliance log':18} {paths.database}")
     print(f"{'service log':18} {paths.service_log}")
+    _doctor_install_lines()
     try:
         data = _send("status")["data"]
         print(f"{'service':18} running (pid {data['pid']}): {data['line']}")
@@ -147,6 +148,19 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     except DeskbreakError as error:
         print(f"{'service':18} {error}")
     return 0
+
+
+def _doctor_install_lines() -> None:
+    """Tk (which pip cannot install) and an autostart entry whose Python is gone."""
+    from deskbreak import autostart
+    from deskbreak.desktop_integration import tk_reading
+
+    tk_ok, tk_text = tk_reading()
+    print(f"{'prompt windows':18} {'tk' if tk_ok else '-':22} {tk_text}")
+    try:
+        print(f"{'autostart':18} {autostart.status_line()}")
+    except DeskbreakError as error:
+        print(f"{'autostart':18} {error}")
 
 
 def cmd_autostart(args: argparse.Namespace) -> int:
@@ -159,7 +173,7 @@ def cmd_autostart(args: argparse.Namespace) -> int:
         removed = autostart.disable()
         print("autostart disabled" if removed else "autostart was not enabled")
     else:
-        print("enabled" if autostart.is_enabled() else "disabled")
+        print(autostart.status_line())  # also says when its Python is gone, and the fix
     return 0
 
 
