@@ -64,11 +64,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     shutil.copytree(REPO, source, ignore=IGNORED)
     # The backend directly, without build isolation: exactly the setuptools a distribution
     # packager has, and no download.
-    script = ("import sys, setuptools.build_meta as b; "
-              "print(b.build_sdist(sys.argv[1])); print(b.build_wheel(sys.argv[1]))")
-    result = subprocess.run([str(python), "-c", script, str(out)], cwd=source,
-                            capture_output=True, text=True, timeout=300, check=False)
-    assert result.returncode == 0, result.stderr[-3000:]
+    # One process per artefact: setuptools 66 can lose the wheel when both run in one process.
+    for hook in ("build_sdist", "build_wheel"):
+        script = f"import sys, setuptools.build_meta as b; print(b.{hook}(sys.argv[1]))"
+        result = subprocess.run([str(python), "-c", script, str(out)], cwd=source,
+                                capture_output=True, text=True, timeout=300, check=False)
+        assert result.returncode == 0, result.stderr[-3000:]
     (wheel,) = out.glob("deskbreak-*.whl")
     (sdist,) = out.glob("deskbreak-*.tar.gz")
     return Built(wheel, sdist, version)

@@ -66,7 +66,13 @@ def register(subparsers: Any) -> None:
     doctor.set_defaults(func=cmd_doctor)
 
     autostart = subparsers.add_parser("autostart", help="start deskbreak when you log in")
-    autostart.add_argument("action", choices=("enable", "disable", "status"))
+    autostart.add_argument("action", choices=("enable", "disable", "status", "install",
+                                              "uninstall"),
+                           help="install/uninstall: also the menu launcher, icons and metadata")
+    autostart.add_argument("--systemd", action="store_true",
+                           help="install: a systemd user unit instead of the autostart entry")
+    autostart.add_argument("--purge", action="store_true",
+                           help="uninstall: remove the compliance log and programme too")
     autostart.set_defaults(func=cmd_autostart)
 
 
@@ -166,6 +172,9 @@ def _doctor_install_lines() -> None:
 def cmd_autostart(args: argparse.Namespace) -> int:
     from deskbreak import autostart
 
+    if args.action in ("install", "uninstall"):
+        flags = ["--systemd"] if args.systemd else ["--purge"] if args.purge else []
+        return autostart._main([args.action, *flags])
     if args.action == "enable":
         where = autostart.enable(autostart.default_command())
         print(f"deskbreak will start when you log in ({where})")
