@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import tempfile
 import time
 import zipfile
 from collections.abc import Iterator
@@ -161,10 +162,20 @@ def _tree_bytes(folder: Path) -> int:
 
 
 @pytest.fixture(scope="module")
-def fresh_venv(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Venv:
+def public_tmp() -> Iterator[Path]:
+    """A temporary folder other users can read: as root, test_store drops to `nobody` in a
+    child, which must still import deskbreak from here (pytest's own tmp folders are 0700)."""
+    folder = Path(tempfile.mkdtemp(prefix="deskbreak-packaging-"))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def fresh_venv(built: Built, public_tmp: Path) -> Venv:
     """A new venv (with pip, as `python -m venv` makes it) with the wheel installed; its size
     and the install time are measured before anything else goes in."""
-    path = tmp_path_factory.mktemp("venv") / "venv"
+    path = public_tmp / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(path)], check=True, timeout=300)
     python = path / "bin" / "python"
     started = time.monotonic()
@@ -203,12 +214,12 @@ def test_the_installed_wheel_writes_the_report_with_its_charts(fresh_venv: Venv,
 
 @pytest.mark.slow
 def test_the_sdists_own_tests_pass_from_the_unpacked_sdist(built: Built, fresh_venv: Venv,
-                                                           tmp_path: Path) -> None:
+                                                           public_tmp: Path) -> None:
     """A representative part of the suite (no desktop, no e2e, not this file): the whole of it
     takes minutes on a shared machine."""
     with tarfile.open(built.sdist) as sdist:
-        sdist.extractall(tmp_path, filter="data")
-    (unpacked,) = tmp_path.glob("deskbreak-*")
+        sdist.extractall(public_tmp, filter="data")
+    (unpacked,) = public_tmp.glob("deskbreak-*")
     install = subprocess.run([str(fresh_venv.python), "-m", "pip", "install", "-q", "-e",
                               f"{unpacked}[test]"], capture_output=True, text=True,
                              timeout=600, check=False)
