@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import email
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -155,6 +156,8 @@ class Venv:
     python: Path
     megabytes: float
     install_seconds: float
+    #: CPU time of pip and its children: what the install costs without other load.
+    install_cpu_seconds: float
 
 
 def _tree_bytes(folder: Path) -> int:
@@ -178,20 +181,28 @@ def fresh_venv(built: Built, public_tmp: Path) -> Venv:
     path = public_tmp / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(path)], check=True, timeout=300)
     python = path / "bin" / "python"
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     result = subprocess.run([str(python), "-m", "pip", "install", "-q", str(built.wheel)],
                             capture_output=True, text=True, timeout=600, check=False)
     seconds = time.monotonic() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     assert result.returncode == 0, result.stderr[-3000:]
-    return Venv(path, python, _tree_bytes(path) / 1e6, seconds)
+    return Venv(path, python, _tree_bytes(path) / 1e6, seconds, cpu)
 
 
 @pytest.mark.slow
 def test_a_fresh_venv_with_deskbreak_is_small_and_quick_to_install(fresh_venv: Venv) -> None:
-    print(f"\nfresh venv with deskbreak: {fresh_venv.megabytes:.1f} MB, pip install took "
-          f"{fresh_venv.install_seconds:.1f} s (targets {MAX_VENV_MB} MB, "
+    load = os.getloadavg()[0]
+    print(f"\nfresh venv with deskbreak: {fresh_venv.megabytes:.1f} MB; pip install took "
+          f"{fresh_venv.install_seconds:.1f} s wall, {fresh_venv.install_cpu_seconds:.1f} s CPU "
+          f"(load average {load:.1f} on {os.cpu_count()} CPUs; targets {MAX_VENV_MB} MB, "
           f"{TARGET_INSTALL_SECONDS} s)")
     assert fresh_venv.megabytes <= MAX_VENV_MB
+    # The CPU time is what the install costs on a machine to itself; the wall time only has to
+    # stay sane on a shared one.
+    assert fresh_venv.install_cpu_seconds < TARGET_INSTALL_SECONDS
     assert fresh_venv.install_seconds < MAX_INSTALL_SECONDS
     check = subprocess.run([str(fresh_venv.python), "-m", "pip", "check"],
                            capture_output=True, text=True, check=False)

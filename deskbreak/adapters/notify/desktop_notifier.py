@@ -15,6 +15,7 @@ tray's AppKit loop runs) and only call `on_action(key)`, which must just post th
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 import threading
 from collections.abc import Callable, Sequence
@@ -43,7 +44,7 @@ class DesktopNotifierNotifier:
                  module: Any = None) -> None:
         if module is None:
             try:
-                import desktop_notifier as module
+                module = importlib.import_module("desktop_notifier")
             except ImportError as error:
                 raise NotifierError(f"desktop-notifier: not installed ({error})") from error
         self._module = module
