@@ -154,6 +154,25 @@ def status_line(*, platform: str | None = None, directory: Path | None = None,
     return "enabled" if backend.is_enabled() else "disabled"
 
 
+def report_status(ask: Any = None, out: Any = None) -> None:
+    """Print the status line; for an entry whose Python is gone, offer to point it at this
+    deskbreak when `ask` (a function like `input`) is given, as on an interactive terminal."""
+    out = out or sys.stdout
+    line = status_line()
+    print(line, file=out)
+    if ask is None or not line.startswith("BROKEN"):
+        return
+    command = default_command()
+    try:
+        answer = ask(f"Point it at this deskbreak ({command[0]})? [y/N] ")
+    except EOFError:
+        answer = ""
+    if answer.strip().lower() in ("y", "yes"):
+        print(f"fixed: deskbreak will start at login ({enable(command)})", file=out)
+    else:
+        print("left as it is", file=out)
+
+
 def _default_xdg_autostart_dir() -> Path:
     home = os.environ.get("DESKBREAK_HOME")
     if home:
@@ -516,7 +535,7 @@ def _main(argv: Sequence[str]) -> int:
         elif action == "disable":
             print("autostart removed" if disable() else "autostart was not enabled")
         elif action == "status":
-            print(status_line())
+            report_status(input if sys.stdin.isatty() else None)
         elif action == "install":
             from deskbreak import desktop_integration
 

@@ -243,3 +243,22 @@ def test_doctor_says_how_to_get_tk_when_it_is_missing(monkeypatch: pytest.Monkey
     monkeypatch.setattr(builtins, "__import__", no_tk)
     ok, text = desktop_integration.tk_reading()
     assert not ok and "apt install python3-tk" in text
+
+
+def test_status_on_a_terminal_offers_to_point_a_stale_entry_at_this_deskbreak(
+        deskbreak_home: Path) -> None:
+    import io
+
+    autostart.enable(["/gone/venv/bin/python", "-m", "deskbreak", "run"])
+    questions: list[str] = []
+    out = io.StringIO()
+    autostart.report_status(lambda q: questions.append(q) or "n", out)
+    assert "left as it is" in out.getvalue() and autostart.missing_program() == "/gone/venv/bin/python"
+    out = io.StringIO()
+    autostart.report_status(lambda q: "y", out)
+    assert sys.executable in questions[0]
+    assert "fixed" in out.getvalue() and autostart.missing_program() is None
+    assert autostart.registered_command() == autostart.default_command()
+    out = io.StringIO()
+    autostart.report_status(lambda q: pytest.fail("asked about a healthy entry"), out)
+    assert out.getvalue() == "enabled\n"

@@ -182,7 +182,8 @@ def cmd_autostart(args: argparse.Namespace) -> int:
         removed = autostart.disable()
         print("autostart disabled" if removed else "autostart was not enabled")
     else:
-        print(autostart.status_line())  # also says when its Python is gone, and the fix
+        # Says when the entry's Python is gone, and offers the fix on a terminal.
+        autostart.report_status(input if sys.stdin.isatty() else None)
     return 0
 
 
