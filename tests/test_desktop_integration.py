@@ -262,3 +262,24 @@ def test_status_on_a_terminal_offers_to_point_a_stale_entry_at_this_deskbreak(
     out = io.StringIO()
     autostart.report_status(lambda q: pytest.fail("asked about a healthy entry"), out)
     assert out.getvalue() == "enabled\n"
+
+
+def test_the_files_for_distribution_packages_match_what_install_writes(tmp_path: Path) -> None:
+    """installers/linux holds the launcher, metainfo and SVG icon for packagers (Exec= finds
+    deskbreak on PATH); they must not drift from what `autostart install` writes."""
+    shipped = Path(__file__).resolve().parent.parent / "installers" / "linux"
+    launcher = (shipped / "io.github.deskbreak.desktop").read_text()
+    assert autostart._desktop_entry_keys(launcher) == autostart._desktop_entry_keys(
+        desktop_integration.launcher_entry(["deskbreak", "run"]))
+    from deskbreak import __version__
+
+    assert (shipped / "io.github.deskbreak.metainfo.xml").read_text() == \
+        desktop_integration.metainfo_xml(__version__)
+    assert (shipped / "deskbreak.svg").read_text() == desktop_integration.icon_svg()
+    result = subprocess.run([tool("desktop-file-validate"), str(shipped / launcher_name())],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0 and result.stdout.strip() == "", result.stdout
+
+
+def launcher_name() -> str:
+    return f"{desktop_integration.APP_ID}.desktop"
