@@ -50,19 +50,39 @@ class Probe(NamedTuple):
     reading: str
     #: What to install or set to get a better answer; None when all is well.
     missing_hint: str | None
+    #: Each candidate tried, in order, as "name: why it was or was not chosen".
+    tried: tuple[str, ...] = ()
 
 
 def _idle() -> Probe:
-    from deskbreak.adapters.idle import choose_idle_source
+    import os
 
-    try:
-        source = choose_idle_source()
-    except Exception as error:
-        return Probe("idle source", None, str(error),
-                     "needs an X11 display (python-xlib), GNOME Shell, or a desktop with "
-                     "org.freedesktop.ScreenSaver; DESKBREAK_IDLE_SOURCE forces one")
-    return Probe("idle source", source.name,
-                 f"{source.seconds_since_last_input():.1f} s since last input", None)
+    from deskbreak.adapters.idle import (
+        ENV_VAR,
+        candidates_for,
+        session_caveat,
+        try_idle_sources,
+    )
+
+    forced = os.environ.get(ENV_VAR)
+    names = [forced] if forced else candidates_for(sys.platform, os.environ)
+    source, attempts = try_idle_sources(names)
+    tried = tuple(f"{name}: {why}" for name, why in attempts)
+    if forced:
+        tried = (f"{ENV_VAR}={forced} forces this choice", *tried)
+    if source is None:
+        return Probe("idle source", None, "none works here",
+                     "needs a Wayland compositor with an idle protocol, GNOME Shell, an X11 "
+                     "display (python-xlib), or org.freedesktop.ScreenSaver; "
+                     f"{ENV_VAR} forces one", tried)
+    reading = f"{source.seconds_since_last_input():.1f} s since last input"
+    protocol = getattr(source, "protocol", None)
+    if protocol:
+        reading += f" (over {protocol})"
+    caveat = session_caveat(source.name, os.environ)
+    return Probe("idle source", source.name, reading + (f"; {caveat}" if caveat else ""),
+                 ("on Wayland, use a compositor with ext-idle-notify-v1 or KDE's idle "
+                  "protocol, or GNOME Shell" if caveat else None), tried)
 
 
 def _lock() -> Probe:
@@ -74,20 +94,66 @@ def _lock() -> Probe:
         return Probe("screen lock", None, "unknown (no logind session or screensaver on D-Bus)",
                      "locked time then counts as away only through the idle time")
     reading = {True: "locked", False: "not locked", None: "unknown"}[state]
-    return Probe("screen lock", source.name, reading, None)
+    return Probe("screen lock", source.name, reading, None,
+                 ("every source that answers is used; locked if any says so",))
 
 
 def _fullscreen() -> Probe:
+    import os
+
     from deskbreak.adapters.fullscreen import choose_fullscreen_detector
+    from deskbreak.adapters.idle import is_wayland_session
 
     detector = choose_fullscreen_detector()
     if detector.name == "none":
+        if sys.platform.startswith(("win", "darwin")):
+            why = "x11: not this platform"
+        elif is_wayland_session(os.environ):
+            why = "x11: not used on Wayland, where it would see only XWayland windows"
+        else:
+            why = "x11: no DISPLAY, or the X server could not be asked"
         return Probe("fullscreen", None, "unknown here (X11 only)",
-                     "prompts will not wait for fullscreen videos or presentations")
+                     "prompts will still wait during calls, but not for fullscreen videos or "
+                     "presentations", (why,))
     state = detector.active_window_is_fullscreen()
     reading = {True: "active window is fullscreen", False: "active window is not fullscreen",
                None: "unknown (no EWMH window manager)"}[state]
-    return Probe("fullscreen", detector.name, reading, None)
+    return Probe("fullscreen", detector.name, reading, None, ("x11: works: chosen",))
+
+
+def _calls() -> Probe:
+    from deskbreak.adapters.calls import CallDetector
+
+    detector = CallDetector()
+    reason = detector.reason()
+    reading = f"on a call now ({reason})" if reason else "no call now"
+    mic, cam = detector.describe().split("; ", 1)
+    hint = None if "not installed" not in mic else (
+        "install pactl (pulseaudio-utils) so prompts can wait while the microphone is in use")
+    return Probe("calls", "microphone+camera", reading, hint,
+                 (f"microphone: {mic}", f"camera: {cam}"))
+
+
+def _monitors() -> Probe:
+    from deskbreak.adapters.monitors import read_monitors
+
+    monitors = read_monitors()
+    if not monitors:
+        return Probe("monitors", None, "one screen (monitors not readable here)", None,
+                     ("randr, xinerama: not readable here; windows use the whole screen",))
+    sizes = ", ".join(f"{m.width}x{m.height}+{m.x}+{m.y}" for m in monitors)
+    return Probe("monitors", f"{len(monitors)} monitor(s)", sizes, None,
+                 ("randr/xinerama: works: windows open on the monitor with the pointer",))
+
+
+def _sound() -> Probe:
+    from deskbreak.adapters.sound import SoundCue
+
+    line = SoundCue(enabled=True).describe()
+    player = line.split("; ", 1)[1]
+    ready = not player.startswith("no player")
+    return Probe("sound cue", "theme sound" if ready else None,
+                 "off unless the programme says sound: true", None, (f"player: {player}",))
 
 
 def _notifications() -> Probe:
@@ -131,8 +197,11 @@ PROBES: tuple[tuple[str, Callable[[], Probe]], ...] = (
     ("idle source", _idle),
     ("screen lock", _lock),
     ("fullscreen", _fullscreen),
+    ("calls", _calls),
+    ("monitors", _monitors),
     ("notifications", _notifications),
     ("tray", _tray),
+    ("sound cue", _sound),
 )
 
 
@@ -152,5 +221,7 @@ def describe_desktop() -> list[Probe]:
 if __name__ == "__main__":
     for line in describe_desktop():
         print(f"{line.part:14} {line.chosen or '-':18} {line.reading}")
+        for attempt in line.tried:
+            print(f"{'':14} tried {attempt}")
         if line.missing_hint:
             print(f"{'':14} hint: {line.missing_hint}")

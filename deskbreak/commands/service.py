@@ -133,6 +133,8 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     paths = user_paths()
     for probe in describe_desktop():
         print(f"{probe.part:18} {probe.chosen or '-':22} {probe.reading}")
+        for attempt in probe.tried:
+            print(f"{'':18} tried {attempt}")
         if probe.missing_hint:
             print(f"{'':18} hint: {probe.missing_hint}")
     programme_path = default_programme_path()

@@ -134,8 +134,11 @@ class Engine:
 
     # -- inputs -------------------------------------------------------------------------------
 
-    def tick(self, sample: Sample, fullscreen: bool = False) -> list[Event]:
-        """Feed one OS sample; return what happened (bouts, prompts, outcomes)."""
+    def tick(self, sample: Sample, fullscreen: bool = False,
+             busy: str | None = None) -> list[Event]:
+        """Feed one OS sample; return what happened (bouts, prompts, outcomes). `busy` says why
+        a due prompt should wait ("fullscreen", "microphone in use by ..."); `fullscreen=True`
+        is the same as `busy="fullscreen"`."""
         input_before, sample_before = self.sitting.last_input, self.sitting.last_sample_at
         self.sitting, events = step(self.sitting, sample, self.rules)
         now = sample.at
@@ -149,7 +152,7 @@ class Engine:
         if plan.open is not None:
             events += self._track_open_prompt(now, input_before, sample_before)
         if self.sitting.presence is Presence.SITTING:
-            events += self._maybe_prompt(now, fullscreen)
+            events += self._maybe_prompt(now, busy or ("fullscreen" if fullscreen else None))
             if self.programme.settings.checkins.headache_daily:
                 events += self._maybe_ask_headache(now)
         if len(events) > 1:
@@ -406,7 +409,7 @@ class Engine:
                             other.name, at))
         return events
 
-    def _maybe_prompt(self, now: datetime, fullscreen: bool) -> list[Event]:
+    def _maybe_prompt(self, now: datetime, busy: str | None) -> list[Event]:
         plan = self._plan
         if plan.open is not None or not self._may_prompt(now):
             return []
@@ -429,11 +432,11 @@ class Engine:
             return []
         due.sort(key=lambda item: item[:3])
         _, _, _, brk, due_at, snoozed = due[0]
-        if fullscreen:
+        if busy:
             limit = self.programme.settings.max_deferral_seconds
             if plan.deferred_since is None:
                 plan.deferred_since = now
-                return [PromptDeferred(at=now, break_name=brk.name, reason="fullscreen")]
+                return [PromptDeferred(at=now, break_name=brk.name, reason=busy)]
             if (now - plan.deferred_since).total_seconds() < limit:
                 return []
         plan.deferred_since = None

@@ -145,6 +145,8 @@ class Settings:
     #: The longest a prompt may wait while a fullscreen window (a presentation, a call) has focus.
     max_deferral_seconds: float = 1200.0
     checkins: Checkins = Checkins()
+    #: A soft sound when a break comes and at the end of each hold (off unless asked for).
+    sound: bool = False
 
 
 @dataclass(frozen=True)

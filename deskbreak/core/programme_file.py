@@ -600,6 +600,7 @@ def _build_settings(raw: Mapping[str, Any], out: _Collector) -> Settings:
         respond_within_seconds=raw.get("respond_within", defaults.respond_within_seconds),
         working_hours=hours,
         max_deferral_seconds=raw.get("max_deferral", defaults.max_deferral_seconds),
+        sound=raw.get("sound", defaults.sound),
         checkins=Checkins(
             neck_after_break=checkins_raw.get("neck_after_break", False),
             headache_daily=checkins_raw.get("headache_daily", False),

@@ -103,8 +103,10 @@ SETTINGS = Spec(
         "respond_within": Spec("duration", "Unanswered prompts close after this (default 10m).",
                                minimum=1 * MIN, maximum=1 * HOUR),
         "working_hours": WORKING_HOURS,
-        "max_deferral": Spec("duration", "Longest wait while a fullscreen window has focus.",
-                             minimum=0, maximum=2 * HOUR),
+        "max_deferral": Spec("duration", "Longest a due prompt waits during a call or while a "
+                             "fullscreen window has focus.", minimum=0, maximum=2 * HOUR),
+        "sound": Spec("bool", "A soft sound when a break comes and when each hold ends "
+                      "(default false)."),
         "checkins": Spec(
             "map",
             "Optional symptom questions.",

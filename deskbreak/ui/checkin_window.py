@@ -13,7 +13,8 @@ import logging
 import sys
 
 from deskbreak.core.events import HEADACHE_LEVELS
-from deskbreak.ui.prompt_window import CORNER_MARGIN, AnswerWriter, _map_without_focus
+from deskbreak.ui.placement import place
+from deskbreak.ui.prompt_window import AnswerWriter, _map_without_focus
 
 log = logging.getLogger(__name__)
 TITLE = "deskbreak: headache check-in"
@@ -54,10 +55,7 @@ def run(writer: AnswerWriter) -> None:
         pass  # not X11
     root.wm_attributes("-topmost", True)
     root.update_idletasks()
-    width, height = root.winfo_reqwidth(), root.winfo_reqheight()
-    x = root.winfo_screenwidth() - width - CORNER_MARGIN
-    y = root.winfo_screenheight() - height - CORNER_MARGIN - 40
-    root.geometry(f"+{max(0, x)}+{max(0, y)}")
+    place(root, root.winfo_reqwidth(), root.winfo_reqheight(), "bottom-right")
     _map_without_focus(root)
     root.deiconify()
     root.mainloop()

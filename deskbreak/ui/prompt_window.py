@@ -41,6 +41,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from deskbreak.core.units import format_duration
 from deskbreak.ui.guided_steps import Screen, ScreenKind, completed_exercises, guided_screens
+from deskbreak.ui.placement import place
 from deskbreak.ui.prompt_protocol import PromptRequest, RequestError, parse_request
 
 if TYPE_CHECKING:
@@ -49,10 +50,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 GUIDED_TITLE = "deskbreak: guided break"
-#: Gap between the window and the screen edges, in pixels.
-CORNER_MARGIN = 24
-#: Extra room at the bottom for a task bar the window should not cover.
-BOTTOM_EXTRA = 48
 PROMPT_WRAP = 360
 GUIDED_SIZE = (680, 600)
 GUIDED_WRAP = 620
@@ -153,14 +150,10 @@ class PromptApp:
             self.root.destroy()
 
     def _place_in_corner(self, width: int, height: int) -> None:
-        corner = self.request.corner
-        screen_w, screen_h = self.root.winfo_screenwidth(), self.root.winfo_screenheight()
-        width, height = min(width, screen_w - 2 * CORNER_MARGIN), min(height, screen_h - 120)
-        x = CORNER_MARGIN if corner.endswith("left") else screen_w - width - CORNER_MARGIN
-        # Leave room for the window manager's title bar (top) or a task bar (bottom).
-        y = (CORNER_MARGIN + 40 if corner.startswith("top")
-             else screen_h - height - CORNER_MARGIN - BOTTOM_EXTRA)
-        self.root.geometry(f"{width}x{height}+{max(0, x)}+{max(0, y)}")
+        # The monitor is chosen once, when the prompt opens: the guided view that replaces it
+        # stays on the same monitor even if the pointer has moved on.
+        self._monitor = place(self.root, width, height, self.request.corner,
+                              getattr(self, "_monitor", None))
 
     def _new_body(self) -> tk.Frame:
         if self._body is not None:

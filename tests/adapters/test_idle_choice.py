@@ -7,10 +7,12 @@ import pytest
 
 from deskbreak.adapters.idle import (
     ENV_VAR,
+    XWAYLAND_CAVEAT,
     IdleSource,
     IdleSourceError,
     candidates_for,
     choose_idle_source,
+    session_caveat,
 )
 from deskbreak.adapters.idle.fake import FakeIdleSource
 from deskbreak.adapters.idle.freedesktop import idle_seconds_from_reply
@@ -21,15 +23,25 @@ def test_x11_session_tries_xscreensaver_before_the_dbus_screensaver() -> None:
     assert candidates_for("linux", {"XDG_SESSION_TYPE": "x11"}) == ["x11", "freedesktop"]
 
 
-def test_gnome_wayland_session_tries_mutter_first_and_x11_last() -> None:
+def test_gnome_wayland_session_tries_mutter_first_then_the_wayland_protocol_and_x11_last() -> None:
     env = {"XDG_SESSION_TYPE": "wayland", "WAYLAND_DISPLAY": "wayland-0",
            "XDG_CURRENT_DESKTOP": "ubuntu:GNOME"}
-    assert candidates_for("linux", env) == ["gnome", "freedesktop", "x11"]
+    assert candidates_for("linux", env) == ["gnome", "wayland", "freedesktop", "x11"]
 
 
-def test_kde_wayland_session_still_tries_gnome_first_then_freedesktop() -> None:
-    env = {"WAYLAND_DISPLAY": "wayland-0", "XDG_CURRENT_DESKTOP": "KDE"}
-    assert candidates_for("linux", env)[:2] == ["gnome", "freedesktop"]
+def test_kde_and_wlroots_wayland_sessions_try_the_compositors_idle_protocol_first() -> None:
+    for desktop in ("KDE", "sway", "Hyprland", ""):
+        env = {"WAYLAND_DISPLAY": "wayland-0", "XDG_CURRENT_DESKTOP": desktop}
+        assert candidates_for("linux", env) == ["wayland", "gnome", "freedesktop", "x11"]
+
+
+def test_x11_reading_on_a_wayland_session_carries_a_caveat_and_on_x11_none() -> None:
+    wayland = {"XDG_SESSION_TYPE": "wayland", "WAYLAND_DISPLAY": "wayland-0"}
+    assert session_caveat("x11", wayland) == XWAYLAND_CAVEAT
+    assert "Wayland" in XWAYLAND_CAVEAT and "may be wrong" in XWAYLAND_CAVEAT
+    assert session_caveat("wayland", wayland) is None
+    assert session_caveat("gnome", wayland) is None
+    assert session_caveat("x11", {"XDG_SESSION_TYPE": "x11", "DISPLAY": ":0"}) is None
 
 
 def test_windows_and_macos_have_one_candidate_each() -> None:

@@ -22,11 +22,13 @@ def test_headless_machine_gets_a_line_and_a_hint_per_missing_part(no_desktop: No
                                                                   ) -> None:
     monkeypatch.setattr("sys.platform", "linux")
     probes = describe_desktop()
-    assert [p.part for p in probes] == ["idle source", "screen lock", "fullscreen",
-                                        "notifications", "tray"]
+    assert [p.part for p in probes] == ["idle source", "screen lock", "fullscreen", "calls",
+                                        "monitors", "notifications", "tray", "sound cue"]
     by_part = {p.part: p for p in probes}
     assert by_part["idle source"].chosen is None
-    assert "x11" in by_part["idle source"].reading and by_part["idle source"].missing_hint
+    assert by_part["idle source"].reading == "none works here"
+    assert any(t.startswith("x11: ") for t in by_part["idle source"].tried)
+    assert by_part["idle source"].missing_hint
     assert by_part["notifications"].chosen in ("console", "plyer")
     assert by_part["tray"].missing_hint
 

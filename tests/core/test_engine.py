@@ -592,6 +592,20 @@ def test_a_deferred_prompt_shows_as_soon_as_fullscreen_ends() -> None:
     assert [p.at for p in desk.prompts()] == [NINE + m(28)]
 
 
+def test_a_call_defers_a_due_prompt_with_its_reason_and_the_same_maximum() -> None:
+    desk = Desk(one_break("micro", "25m", "60s"))
+    reason = "microphone in use by Zoom"
+    end = desk.now + m(40)
+    while desk.now < end:
+        desk.last_input = desk.now
+        desk.events += desk.engine.tick(Sample(desk.now, 0.0, False), busy=reason)
+        desk.now += POLL
+    [deferred] = [e for e in desk.events if isinstance(e, PromptDeferred)]
+    assert (deferred.at, deferred.reason) == (NINE + m(25), reason)
+    [prompt] = desk.prompts()
+    assert prompt.at == NINE + m(35)  # max_deferral 10m, as for fullscreen
+
+
 def test_no_new_prompt_within_the_quiet_time_after_another_ended() -> None:
     text = PROGRAMME.replace("every: 25m", "every: 20m")
     desk = Desk(text)

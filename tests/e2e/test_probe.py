@@ -14,8 +14,11 @@ def test_harness_desktop_is_described_part_by_part(desktop: DesktopSession,
                  "WAYLAND_DISPLAY"):
         monkeypatch.delenv(name, raising=False)
     probes = {probe.part: probe for probe in describe_desktop()}
-    assert list(probes) == ["idle source", "screen lock", "fullscreen", "notifications", "tray"]
+    assert list(probes) == ["idle source", "screen lock", "fullscreen", "calls", "monitors",
+                            "notifications", "tray", "sound cue"]
     assert probes["idle source"].chosen == "x11"
+    assert probes["idle source"].tried == ("x11: works: chosen",)
+    assert probes["monitors"].chosen == "1 monitor(s)"
     assert "s since last input" in probes["idle source"].reading
     assert probes["screen lock"].chosen is None and probes["screen lock"].missing_hint
     assert probes["fullscreen"].chosen == "x11"

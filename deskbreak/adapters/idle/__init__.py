@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 #: Names an environment variable or override may use -> (module, class) implementing it.
 SOURCES: dict[str, tuple[str, str]] = {
     "gnome": ("deskbreak.adapters.idle.gnome", "GnomeIdleSource"),
+    "wayland": ("deskbreak.adapters.idle.wayland", "WaylandIdleSource"),
     "freedesktop": ("deskbreak.adapters.idle.freedesktop", "FreedesktopIdleSource"),
     "x11": ("deskbreak.adapters.idle.x11", "X11IdleSource"),
     "windows": ("deskbreak.adapters.idle.windows", "WindowsIdleSource"),
@@ -59,20 +60,42 @@ class IdleSource(Protocol):
 def candidates_for(platform: str, environ: Mapping[str, str]) -> list[str]:
     """The sources to try, best first, for `platform` (a sys.platform value) and a session.
 
-    On Linux: GNOME's Mutter IdleMonitor when on GNOME or Wayland (XScreenSaver under XWayland
-    sees only X clients' input). On an X11 session XScreenSaver next: every X server has it, and
-    org.freedesktop.ScreenSaver's GetSessionIdleTime is missing or a stub returning 0 in several
-    desktops (and its unit differs between them). On Wayland the order of those two flips.
+    On Linux: GNOME's Mutter IdleMonitor first on GNOME (Mutter offers no Wayland idle protocol
+    to ordinary clients). On any other Wayland session the compositor's own idle protocol first
+    (XScreenSaver under XWayland sees only X clients' input), then the freedesktop D-Bus call,
+    and X11 last of all (see `session_caveat`). On an X11 session XScreenSaver first: every X
+    server has it, and org.freedesktop.ScreenSaver's GetSessionIdleTime is missing or a stub
+    returning 0 in several desktops (and its unit differs between them).
     """
     if platform.startswith("win"):
         return ["windows"]
     if platform == "darwin":
         return ["macos"]
     desktop = environ.get("XDG_CURRENT_DESKTOP", "").upper()
-    wayland = bool(environ.get("WAYLAND_DISPLAY")) or environ.get("XDG_SESSION_TYPE") == "wayland"
-    order = ["gnome"] if (wayland or "GNOME" in desktop) else []
-    order += ["freedesktop", "x11"] if wayland else ["x11", "freedesktop"]
-    return order
+    wayland = is_wayland_session(environ)
+    gnome = "GNOME" in desktop
+    if not wayland:
+        return (["gnome"] if gnome else []) + ["x11", "freedesktop"]
+    protocols = ["gnome", "wayland"] if gnome else ["wayland", "gnome"]
+    return protocols + ["freedesktop", "x11"]
+
+
+def is_wayland_session(environ: Mapping[str, str]) -> bool:
+    """Whether the user's session is a Wayland one (X programs then run under XWayland)."""
+    return bool(environ.get("WAYLAND_DISPLAY")) or environ.get("XDG_SESSION_TYPE") == "wayland"
+
+
+#: Why an X11 idle reading cannot be trusted on a Wayland session, in the user's words.
+XWAYLAND_CAVEAT = ("sitting time may be wrong: this is a Wayland session and the X11 idle "
+                   "counter only sees typing and clicks in X programs")
+
+
+def session_caveat(source_name: str, environ: Mapping[str, str]) -> str | None:
+    """A warning to show wherever sitting time is shown (doctor, status, the tray's tooltip)
+    when `source_name` cannot see all of the user's input in this session; None when it can."""
+    if source_name == "x11" and is_wayland_session(environ):
+        return XWAYLAND_CAVEAT
+    return None
 
 
 def open_idle_source(name: str) -> IdleSource:
@@ -90,6 +113,23 @@ def open_idle_source(name: str) -> IdleSource:
     return source
 
 
+def try_idle_sources(names: list[str]) -> tuple[IdleSource | None, list[tuple[str, str]]]:
+    """Open the first of `names` that works. Returns it (or None) and, for each name tried,
+    (name, why it was or was not chosen), in order: what `deskbreak doctor` shows."""
+    tried: list[tuple[str, str]] = []
+    for name in names:
+        try:
+            source = open_idle_source(name)
+        except IdleSourceError as error:
+            log.debug("idle source %s unavailable: %s", name, error)
+            why = str(error)
+            tried.append((name, why[len(name) + 2:] if why.startswith(f"{name}: ") else why))
+            continue
+        tried.append((name, "works: chosen"))
+        return source, tried
+    return None, tried
+
+
 def choose_idle_source(override: str | None = None) -> IdleSource:
     """The first idle source that works here: `override`, else $DESKBREAK_IDLE_SOURCE, else
     the platform's candidates in order. Raises one DeskbreakError naming every failure."""
@@ -102,18 +142,14 @@ def choose_idle_source(override: str | None = None) -> IdleSource:
                                   f"choose one of: {', '.join(SOURCES)}")
     else:
         names = candidates_for(sys.platform, os.environ)
-    failures: list[str] = []
-    for name in names:
-        try:
-            source = open_idle_source(name)
-        except IdleSourceError as error:
-            log.debug("idle source %s unavailable: %s", name, error)
-            failures.append(str(error) if str(error).startswith(name) else f"{name}: {error}")
-            continue
-        log.info("idle source: %s", source.name)
-        return source
-    raise IdleSourceError("no idle source works here (" + "; ".join(failures) + ")")
+    source, tried = try_idle_sources(names)
+    if source is None:
+        raise IdleSourceError("no idle source works here ("
+                              + "; ".join(f"{name}: {why}" for name, why in tried) + ")")
+    log.info("idle source: %s", source.name)
+    return source
 
 
-__all__ = ["ENV_VAR", "SOURCES", "IdleSource", "IdleSourceError", "candidates_for",
-           "choose_idle_source", "open_idle_source"]
+__all__ = ["ENV_VAR", "SOURCES", "XWAYLAND_CAVEAT", "IdleSource", "IdleSourceError",
+           "candidates_for", "choose_idle_source", "is_wayland_session", "open_idle_source",
+           "session_caveat", "try_idle_sources"]
