@@ -110,7 +110,9 @@ def test_the_icon_set_has_every_hicolor_size_and_a_matching_svg(places: Places) 
     svg = ET.parse(places.icon(None)).getroot()
     assert svg.get("viewBox") == "0 0 64 64"
     strokes = {e.get("stroke") for e in svg.iter() if e.get("stroke")}
-    assert strokes == {"#5a5a5a", "#2ea043"}  # ui/icon.py's TRACK grey and GREEN
+    from deskbreak.ui.icon import GREEN, TRACK
+
+    assert strokes == {desktop_integration._hex(TRACK), desktop_integration._hex(GREEN)}
     if shutil.which("gtk-update-icon-cache"):
         # The theme tool reads every file of the set without complaint.
         result = subprocess.run(["gtk-update-icon-cache", "--ignore-theme-index", "--force",
@@ -274,8 +276,10 @@ def test_the_files_for_distribution_packages_match_what_install_writes(tmp_path:
     from deskbreak import __version__
 
     assert (shipped / "io.github.deskbreak.metainfo.xml").read_text() == \
-        desktop_integration.metainfo_xml(__version__)
-    assert (shipped / "deskbreak.svg").read_text() == desktop_integration.icon_svg()
+        desktop_integration.metainfo_xml(__version__), \
+        "regenerate: python -m deskbreak.desktop_integration installers/linux"
+    assert (shipped / "deskbreak.svg").read_text() == desktop_integration.icon_svg(), \
+        "regenerate: python -m deskbreak.desktop_integration installers/linux"
     result = subprocess.run([tool("desktop-file-validate"), str(shipped / launcher_name())],
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0 and result.stdout.strip() == "", result.stdout
@@ -283,3 +287,31 @@ def test_the_files_for_distribution_packages_match_what_install_writes(tmp_path:
 
 def launcher_name() -> str:
     return f"{desktop_integration.APP_ID}.desktop"
+
+
+@pytest.mark.slow
+def test_the_svg_icon_looks_like_the_png_the_tray_draws(places: Places, tmp_path: Path) -> None:
+    """Both rendered at 64 px on white, the SVG by Chromium and the PNG by ui/icon.py: they
+    must agree pixel for pixel within antialiasing."""
+    from PIL import Image, ImageChops, ImageStat
+
+    chromium = tool("chromium")
+    desktop_integration.install(COMMAND, places=places, platform="linux", run=Calls())
+    page = tmp_path / "icon.html"
+    page.write_text('<html><body style="margin:0;background:#fff">'
+                    f'<img src="{places.icon(None).as_uri()}" width="64" height="64">'
+                    "</body></html>")
+    shot = tmp_path / "svg.png"
+    subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                    "--hide-scrollbars", f"--user-data-dir={tmp_path / 'profile'}",
+                    "--force-device-scale-factor=1", f"--screenshot={shot}",
+                    "--window-size=64,64", page.as_uri()],
+                   capture_output=True, timeout=120, check=False)
+    drawn = Image.open(shot).convert("RGB").crop((0, 0, 64, 64))
+    with Image.open(places.icon(64)) as png:
+        white = Image.new("RGBA", png.size, (255, 255, 255, 255))
+        tray = Image.alpha_composite(white, png.convert("RGBA")).convert("RGB")
+    difference = ImageChops.difference(drawn, tray).convert("L")
+    mean = ImageStat.Stat(difference).mean[0]
+    print(f"\nSVG vs PNG icon at 64 px: mean difference {mean:.2f} of 255")
+    assert mean < 6, f"mean difference {mean:.1f} of 255: redraw icon_svg() like ui/icon.py"
