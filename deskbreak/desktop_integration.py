@@ -26,6 +26,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from deskbreak import autostart
 from deskbreak.autostart import AutostartError, desktop_exec_quote
@@ -199,26 +200,64 @@ def systemd_unit(command: Sequence[str]) -> str:
     ])
 
 
-def icon_svg() -> str:
-    """The scalable icon: the tray's ring (deskbreak.ui.icon at 64 px) half filled, in the tray
-    icon's own colours. A test renders both in Chromium and compares them."""
-    from deskbreak.ui import icon
+#: The size at which icon_svg traces the tray icon's drawing.
+TRACE_SIZE = 256
 
-    track, green = _hex(icon.TRACK), _hex(icon.GREEN)
-    # ui.icon.render's geometry at 64 px: outer edge 25.6, ring width 64/7, centre dot 64/12.
-    width = 64 / 7
-    middle = 25.6 - width / 2
-    top, bottom = 32 - middle, 32 + middle
-    return (
-        '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64" viewBox="0 0 64 64">\n'
-        "  <title>deskbreak</title>\n"
-        f'  <circle cx="32" cy="32" r="{middle:.2f}" fill="none" stroke="{track}" '
-        f'stroke-width="{width:.2f}"/>\n'
-        f'  <path d="M32 {top:.2f} A{middle:.2f} {middle:.2f} 0 0 1 32 {bottom:.2f}" '
-        f'fill="none" stroke="{green}" stroke-width="{width:.2f}"/>\n'
-        f'  <circle cx="32" cy="32" r="{64 / 12:.2f}" fill="{track}"/>\n'
-        "</svg>\n"
-    )
+
+def icon_svg() -> str:
+    """The scalable icon: the tray's ring (deskbreak.ui.icon) half filled, traced from that
+    drawing, so the two cannot drift apart. A test renders both and compares them.
+
+    The tray icon is rings around a centre: read along the horizontal line through the centre,
+    the right half crosses the filled arc and the left half the empty track, each as runs of one
+    colour. Each run becomes a ring (left) or a half ring (right), a run from the centre a dot.
+    """
+    from deskbreak.ui.icon import icon_image
+
+    size = TRACE_SIZE
+    image = icon_image(1800, limit_seconds=3600, size=size).convert("RGBA")
+    scale = 64 / size
+    rings: list[str] = []
+    arcs: list[str] = []
+    dots: list[str] = []
+    for side, runs in (("left", _radial_runs(image, -1)), ("right", _radial_runs(image, 1))):
+        for start, end, colour in runs:
+            inner, outer = start * scale, end * scale
+            if start < 1:  # from the centre: a dot (seen on both sides; drawn once)
+                if side == "left":
+                    dots.append(f'  <circle cx="32" cy="32" r="{outer:.2f}" fill="{colour}"/>')
+                continue
+            middle, width = (inner + outer) / 2, outer - inner
+            stroke = f'fill="none" stroke="{colour}" stroke-width="{width:.2f}"'
+            if side == "left":
+                rings.append(f'  <circle cx="32" cy="32" r="{middle:.2f}" {stroke}/>')
+            else:
+                arcs.append(f'  <path d="M32 {32 - middle:.2f} A{middle:.2f} {middle:.2f} 0 0 1 '
+                            f'32 {32 + middle:.2f}" {stroke}/>')
+    return ('<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64" viewBox="0 0 64 64">\n'
+            "  <title>deskbreak</title>\n" + "".join(f"{e}\n" for e in rings + arcs + dots)
+            + "</svg>\n")
+
+
+def _radial_runs(image: Any, direction: int) -> list[tuple[float, float, str]]:
+    """(inner radius, outer radius, colour) of the opaque runs from the centre outwards, along
+    the pixel row through the centre, to the right (1) or left (-1)."""
+    size = image.width
+    centre = size / 2
+    row = size // 2
+    columns = range(size // 2, size) if direction > 0 else range(size // 2 - 1, -1, -1)
+    runs: list[tuple[float, float, str]] = []
+    current: list[tuple[float, tuple[int, ...]]] = []
+    for x in [*columns, None]:
+        pixel = image.getpixel((x, row)) if x is not None else (0, 0, 0, 0)
+        if x is not None and pixel[3] >= 128:
+            current.append((abs(x + 0.5 - centre), pixel))
+            continue
+        if current:
+            middle = current[len(current) // 2][1]
+            runs.append((max(0.0, current[0][0] - 0.5), current[-1][0] + 0.5, _hex(middle)))
+            current = []
+    return runs
 
 
 def _hex(colour: Sequence[int]) -> str:
