@@ -196,3 +196,19 @@ def test_a_step_band_keeps_only_the_corners_of_level_runs() -> None:
     axis = svg_charts.DayAxis(tuple(date(2026, 3, 1) + timedelta(days=i) for i in range(4)), 0, 400)
     outline = svg_charts._step_band(axis, [0, 0, 0, 0], [2, 2, 2, 5])
     assert outline == [(0, 2), (300, 2), (300, 5), (400, 5), (400, 0), (0, 0)]
+
+
+def test_every_outcome_the_tally_counts_is_stacked_so_bars_reach_the_prompt_count() -> None:
+    counted = [name for name in svg_charts.OUTCOME_COLOURS if hasattr(Tally, name)]
+    # Every final outcome has a colour: a new one must be drawn, not silently left out.
+    outcome_fields = {"done", "partial", "stopped", "taken", "skipped", "snoozed", "missed"}
+    assert {f for f in vars(Tally()) if f in outcome_fields} == set(counted)
+    prompts = Tally(**{name: 1 for name in counted}, prompted=len(counted))
+    svg = svg_charts.adherence_chart([DaySummary(date(2026, 3, 2), prompts)])
+    bars = [e for e in parse(svg).iter(SVG + "rect") if float(e.get("width", 0)) > 20]
+    assert len(bars) == len(counted)
+    top = min(float(b.get("y", 0)) for b in bars)
+    bottom = max(float(b.get("y", 0)) + float(b.get("height", 0)) for b in bars)
+    ticks = svg_charts.nice_ticks(len(counted), most=8, integer=True)
+    plot = svg_charts.HEIGHT - svg_charts.MARGIN_BOTTOM - svg_charts.MARGIN_TOP
+    assert bottom - top == pytest.approx(plot * len(counted) / ticks[-1], abs=0.5)

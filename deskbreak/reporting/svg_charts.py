@@ -25,6 +25,7 @@ from deskbreak.core.compliance import (
     VERY_LONG_BOUT_SECONDS,
     DaySummary,
     Report,
+    Tally,
 )
 from deskbreak.core.events import HEADACHE_LEVELS
 
@@ -54,10 +55,14 @@ QUARTER_TICKS_FROM_DAYS = 800
 #: A bar takes this share of its day's width.
 BAR_WIDTH = 0.8
 
+#: Final outcomes in stacking order, best first. "partial" and "stopped" (a guided break
+#: stopped after some or before any exercise) are drawn when the tally counts them.
 OUTCOME_COLOURS = {
     "done": "#2e7d32",
+    "partial": "#9ccc65",
     "taken": "#81c784",
     "snoozed": "#fbc02d",
+    "stopped": "#a1887f",
     "skipped": "#ef6c00",
     "missed": "#c62828",
 }
@@ -340,19 +345,25 @@ def _empty_note(canvas: Canvas, frame: Frame, words: str) -> None:
 # --- the three charts ----------------------------------------------------------------------------
 
 
+def _outcomes() -> dict[str, str]:
+    """The outcomes the tally counts, with their colours."""
+    return {name: colour for name, colour in OUTCOME_COLOURS.items() if hasattr(Tally, name)}
+
+
 def adherence_chart(days: Sequence[DaySummary]) -> str:
     """Prompts per day stacked by outcome, with the day's adherence (done / prompted) as a line
     on a 0-100 % axis on the right."""
     canvas = Canvas("Daily adherence: prompts per day by outcome, and the share done")
     frame = _frame(days)
-    totals = [sum(getattr(d.prompts, name) for name in OUTCOME_COLOURS) for d in days]
+    outcomes = _outcomes()
+    totals = [sum(getattr(d.prompts, name) for name in outcomes) for d in days]
     ticks = nice_ticks(max(totals, default=0), most=8, integer=True)
     count = Linear(0, ticks[-1], frame.bottom, frame.top)
     rate = Linear(0, 105, frame.bottom, frame.top)
     _left_axis(canvas, frame, count, ticks, "prompts")
     axis = frame.axis
     lower = [0.0] * len(days)
-    for name, colour in OUTCOME_COLOURS.items():
+    for name, colour in outcomes.items():
         upper = [low + getattr(d.prompts, name) for low, d in zip(lower, days)]
         if len(days) <= BARS_UP_TO_DAYS:
             width = axis.slot * BAR_WIDTH
@@ -375,7 +386,7 @@ def adherence_chart(days: Sequence[DaySummary]) -> str:
     _day_axis(canvas, frame)
     if not any(totals):
         _empty_note(canvas, frame, "no prompts in this period")
-    _legend(canvas, [*(LegendEntry(name, colour, "box") for name, colour in OUTCOME_COLOURS.items()),
+    _legend(canvas, [*(LegendEntry(name, colour, "box") for name, colour in outcomes.items()),
                      LegendEntry("adherence % (done / prompted)", ADHERENCE_COLOUR, "line-dot")])
     return canvas.svg()
 
