@@ -11,8 +11,17 @@ Transports, chosen by `transport()`:
         Linux, LOCAL_PEERCRED on macOS) as defence in depth.
   tcp   (Windows default; DESKBREAK_CONTROL_TRANSPORT=tcp forces it elsewhere) loopback TCP on
         an ephemeral port. The port and a random token are written to a 0600 file beside the
-        socket path (`control.token`); every request must carry the token, because any local
-        user can connect to a loopback port.
+        socket path (`control.token`); every request line starts with the token and one space,
+        before the JSON, because any local user can connect to a loopback port. The server
+        compares the token before it parses anything, so a stranger's bytes never reach the
+        JSON decoder.
+
+Hostile input is bounded before it costs anything: a request line is at most MAX_REQUEST_BYTES,
+nested at most MAX_NESTING deep (checked by a linear scan before `json.loads`, whose C decoder
+recurses), and every malformed request gets an ok=False answer. Each connection has a deadline;
+when all slots are taken the oldest connection that has not sent a whole request is dropped, so
+idle or slow clients cannot starve `status`. A supervisor restarts the serving loop if it ever
+fails, and logs why.
 
 The client half (`send`) imports only the standard library and `deskbreak.errors`/`paths`, so
 `deskbreak status` answers quickly. Keep it that way: no third-party imports at module level.
@@ -54,8 +63,21 @@ MAX_RESPONSE_BYTES = 1024 * 1024
 #: How long the server keeps one connection open, from accept to the last byte of the answer.
 #: A client that sends nothing, or never reads, is dropped after this.
 CONNECTION_TIMEOUT = 5.0
-#: Connections held at once beyond which new ones are closed at once (file descriptors are finite).
+#: A client must have sent its whole request line this long after connecting (real clients send
+#: it at once); slower ones are dropped so they cannot hold a slot.
+REQUEST_TIMEOUT = 2.0
+#: Connections held at once. A new connection beyond this evicts the oldest one that has not sent
+#: a whole request yet (file descriptors are finite, and a live client must still get in).
 MAX_CONNECTIONS = 32
+#: Deepest nesting of arrays/objects a request may have. Real requests nest 2 deep; json.loads
+#: recurses per level and raises RecursionError near 1,000, which must never be reached.
+MAX_NESTING = 16
+#: Pending connections the kernel queues before accept (listen backlog); with a small one, a burst
+#: of clients gets EAGAIN at once.
+LISTEN_BACKLOG = 512
+#: After the serving loop fails this many times in a row within a minute, the supervisor waits
+#: longer before restarting it (never gives up: the channel is how the user quits).
+RESTART_BURST = 5
 #: Reserved command the server answers itself, without calling the handler; used to tell a live
 #: service from a stale socket or token file.
 PING_COMMAND = "_ping"
@@ -122,16 +144,17 @@ def send(command: str, args: dict[str, Any] | None = None, timeout: float = 2.0,
     path = path if path is not None else default_socket_path()
     request: dict[str, Any] = {"command": command, "args": dict(args or {})}
     deadline = time.monotonic() + timeout
+    prefix = b""
     if transport() == "tcp":
         port, token = _read_token_file(token_path(path))
-        request["token"] = token
+        prefix = token.encode("ascii", "replace") + b" "
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         address: Any = ("127.0.0.1", port)
     else:
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         address = str(path)
     try:
-        line = _encode(request)
+        line = prefix + _encode(request)
     except (TypeError, ValueError) as error:
         sock.close()
         raise ControlError(f"the arguments of {command!r} are not JSON: {error}") from error
@@ -141,8 +164,7 @@ def send(command: str, args: dict[str, Any] | None = None, timeout: float = 2.0,
                            f"{MAX_REQUEST_BYTES})")
     with sock:
         try:
-            sock.settimeout(max(0.001, deadline - time.monotonic()))
-            sock.connect(address)
+            _connect(sock, address, deadline)
         except (FileNotFoundError, ConnectionRefusedError) as error:
             raise ServiceNotRunning() from error
         except TimeoutError as error:
@@ -168,6 +190,20 @@ def send(command: str, args: dict[str, Any] | None = None, timeout: float = 2.0,
     if raw is None:
         raise ControlError("the deskbreak service closed the connection without answering")
     return _decode_response(raw)
+
+
+def _connect(sock: socket.socket, address: Any, deadline: float) -> None:
+    """Connect before `deadline`, retrying while the server's accept queue is full (a Unix
+    socket answers EAGAIN at once then, instead of waiting)."""
+    while True:
+        sock.settimeout(max(0.001, deadline - time.monotonic()))
+        try:
+            sock.connect(address)
+            return
+        except BlockingIOError:
+            if time.monotonic() + 0.02 >= deadline:
+                raise TimeoutError from None
+            time.sleep(0.02)
 
 
 def _read_token_file(path: Path) -> tuple[int, str]:
@@ -216,6 +252,32 @@ def _decode_response(raw: bytes) -> Response:
     return response
 
 
+def nesting_depth(line: bytes, limit: int = MAX_NESTING) -> int:
+    """How deep arrays and objects nest in the JSON text `line`, counting brackets outside
+    strings; stops counting at `limit` + 1. Linear in the length, no recursion."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in line:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > limit:
+                    return deepest
+        elif byte in (0x5D, 0x7D):  # ] }
+            depth -= 1
+    return deepest
+
+
 def _encode(message: dict[str, Any]) -> bytes:
     return json.dumps(message, separators=(",", ":")).encode("utf-8") + b"\n"
 
@@ -246,13 +308,21 @@ class _Connection:
     """One client connection as the server loop sees it. (Not a dataclass: importing
     dataclasses costs the client several milliseconds.)"""
 
-    __slots__ = ("deadline", "inbox", "outbox", "sock")
+    __slots__ = ("answered", "deadline", "inbox", "opened", "outbox", "request_deadline", "sock")
 
-    def __init__(self, sock: socket.socket, deadline: float) -> None:
+    def __init__(self, sock: socket.socket, opened: float, deadline: float,
+                 request_deadline: float) -> None:
         self.sock = sock
+        self.opened = opened
         self.deadline = deadline
+        self.request_deadline = request_deadline
+        self.answered = False
         self.inbox = bytearray()
         self.outbox = b""
+
+    def due(self) -> float:
+        """When this connection must be dropped if nothing more happens."""
+        return self.deadline if self.answered else min(self.deadline, self.request_deadline)
 
 
 class ControlServer:
@@ -270,10 +340,16 @@ class ControlServer:
     """
 
     def __init__(self, path: Path, handle: Handler, *,
-                 connection_timeout: float = CONNECTION_TIMEOUT) -> None:
+                 connection_timeout: float = CONNECTION_TIMEOUT,
+                 request_timeout: float = REQUEST_TIMEOUT) -> None:
         self.path = path
         self._handle = handle
         self._connection_timeout = connection_timeout
+        self._request_timeout = request_timeout
+        #: How many times the supervisor restarted the serving loop after a failure.
+        self.restarts = 0
+        #: Why the serving loop last failed (the exception in words), None if it never did.
+        self.last_failure: str | None = None
         self._transport = transport()
         self._listener: socket.socket | None = None
         self._waker_r: socket.socket | None = None
@@ -300,7 +376,8 @@ class ControlServer:
         self._waker_r, self._waker_w = socket.socketpair()
         self._waker_r.setblocking(False)
         self._stopping.clear()
-        self._thread = threading.Thread(target=self._serve, name="deskbreak-control", daemon=True)
+        self._thread = threading.Thread(target=self._supervise, name="deskbreak-control",
+                                        daemon=True)
         self._thread.start()
         log.info("control channel listening (%s) at %s", self._transport, self.path)
 
@@ -364,7 +441,7 @@ class ControlServer:
         os.chmod(path, 0o600)  # belt and braces: some filesystems ignore the umask for sockets
         info = path.stat()
         self._bound_inode = (info.st_dev, info.st_ino)
-        sock.listen(16)
+        sock.listen(LISTEN_BACKLOG)
         return sock
 
     def _replace_stale_socket(self, path: Path) -> None:
@@ -400,7 +477,7 @@ class ControlServer:
         if hasattr(socket, "SO_EXCLUSIVEADDRUSE"):  # Windows: no other process may share the port
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)
         sock.bind(("127.0.0.1", 0))
-        sock.listen(16)
+        sock.listen(LISTEN_BACKLOG)
         self._token = secrets.token_hex(32)
         port = sock.getsockname()[1]
         content = json.dumps({"port": port, "token": self._token, "pid": os.getpid()})
@@ -440,7 +517,28 @@ class ControlServer:
             except OSError:
                 pass
 
+    def _supervise(self) -> None:
+        """Run the serving loop; if it fails, log why and start it again, until `stop()`.
+
+        One request must never end the channel: the user needs it to pause or quit."""
+        failures: list[float] = []
+        while not self._stopping.is_set():
+            try:
+                self._serve()
+                return  # a clean return means stop() was asked for
+            except Exception as error:
+                now = time.monotonic()
+                failures = [t for t in failures if now - t < 60.0] + [now]
+                self.restarts += 1
+                self.last_failure = f"{type(error).__name__}: {error}"
+                log.exception("the control channel failed (%s); restarting it (restart %d)",
+                              self.last_failure, self.restarts)
+                # A fault that repeats at once would spin; back off, but keep serving.
+                if len(failures) >= RESTART_BURST:
+                    self._stopping.wait(1.0)
+
     def _serve(self) -> None:
+        """The serving loop: returns when stopping; any exception goes to the supervisor."""
         import selectors  # server only: the client should not pay for the import
 
         listener, waker = self._listener, self._waker_r
@@ -454,7 +552,7 @@ class ControlServer:
             while not self._stopping.is_set():
                 # Idle, the thread sleeps until a client or the waker (stop) arrives: no
                 # periodic wake-ups. With clients, it wakes for the earliest deadline.
-                deadline = min((c.deadline for c in connections.values()), default=None)
+                deadline = min((c.due() for c in connections.values()), default=None)
                 wait = None if deadline is None else max(0.0, deadline - time.monotonic())
                 for key, mask in selector.select(wait):
                     if key.data == "listener":
@@ -467,11 +565,9 @@ class ControlServer:
                     else:
                         self._service(key.data, mask, selector, connections)
                 now = time.monotonic()
-                for connection in [c for c in connections.values() if c.deadline <= now]:
+                for connection in [c for c in connections.values() if c.due() <= now]:
                     log.debug("dropping a control connection that did not finish in time")
                     self._close(connection, selector, connections)
-        except Exception:
-            log.exception("the control channel stopped after an unexpected error")
         finally:
             for connection in list(connections.values()):
                 self._close(connection, selector, connections)
@@ -496,11 +592,20 @@ class ControlServer:
                 sock.close()
                 return
         if len(connections) >= MAX_CONNECTIONS:
-            log.warning("refused a control connection: %d already open", len(connections))
-            sock.close()
-            return
+            # Make room by dropping the oldest client still owing its request (idle or slow);
+            # if every slot is busy being answered, refuse the newcomer instead.
+            waiting = [c for c in connections.values() if not c.answered]
+            if not waiting:
+                log.warning("refused a control connection: %d already open", len(connections))
+                sock.close()
+                return
+            oldest = min(waiting, key=lambda c: c.opened)
+            log.warning("dropped the oldest waiting control connection to admit a new one")
+            self._close(oldest, selector, connections)
         sock.setblocking(False)
-        connection = _Connection(sock, time.monotonic() + self._connection_timeout)
+        now = time.monotonic()
+        connection = _Connection(sock, now, now + self._connection_timeout,
+                                 now + self._request_timeout)
         connections[sock.fileno()] = connection
         selector.register(sock, selectors.EVENT_READ, connection)
 
@@ -526,6 +631,7 @@ class ControlServer:
                 else:
                     return  # wait for the rest of the line
                 connection.inbox.clear()
+                connection.answered = True
                 connection.outbox = _encode(response)
                 selector.modify(connection.sock, selectors.EVENT_WRITE, connection)
             if mask & selectors.EVENT_WRITE or connection.outbox:
@@ -540,32 +646,37 @@ class ControlServer:
             self._close(connection, selector, connections)
 
     def _respond(self, line: bytes) -> Response:
-        """Decode one request line, check it, and produce the answer (never raises)."""
+        """Check one request line, decode it, and produce the answer (never raises).
+
+        Order matters: who is asking (the token, on TCP; the peer uid was checked at accept)
+        comes before any parsing, and cheap bounds come before `json.loads`."""
+        if self._transport == "tcp":
+            import hmac
+
+            token, space, line = line.partition(b" ")
+            if not space or not hmac.compare_digest(token, self._token.encode("ascii")):
+                log.warning("refused a control request with a wrong or missing token")
+                return reply(False, "request refused: wrong or missing control token")
+        if nesting_depth(line) > MAX_NESTING:
+            return reply(False, f"malformed request: nested deeper than {MAX_NESTING} levels")
         try:
             request = json.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):
             return reply(False, "malformed request: not JSON")
         if not isinstance(request, dict) or not isinstance(request.get("command"), str):
             return reply(False, "malformed request: expected {\"command\": str, \"args\": {}}")
         args = request.get("args", {})
         if not isinstance(args, dict):
             return reply(False, "malformed request: args must be an object")
-        if self._transport == "tcp":
-            import hmac
-
-            token = request.get("token")
-            if not isinstance(token, str) or not hmac.compare_digest(
-                    token.encode("utf-8"), self._token.encode("utf-8")):
-                log.warning("refused a control request with a wrong token")
-                return reply(False, "request refused: wrong control token")
         command = request["command"]
         if command == PING_COMMAND:
             return reply(True, "pong", {"pid": os.getpid()})
         try:
+            # The one call into the service: a parsed, checked request in, an answer out.
             response = self._handle({"command": command, "args": args})
         except DeskbreakError as error:
             return reply(False, str(error))
-        except Exception as error:
+        except (Exception, RecursionError) as error:
             log.exception("the control handler failed on %r", command)
             return reply(False, f"internal error while handling {command!r}: {error}")
         if (not isinstance(response, dict) or not isinstance(response.get("ok"), bool)

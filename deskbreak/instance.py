@@ -69,16 +69,25 @@ class InstanceLock:
             raise DeskbreakError("the instance lock is already held by this object")
         from deskbreak.paths import ensure_private_dir
 
-        ensure_private_dir(self.path.parent)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            ensure_private_dir(self.path.parent)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as error:
+            raise DeskbreakError(_lock_file_problem(self.path, error)) from None
         try:
             if os.name == "posix":
                 os.fchmod(fd, 0o600)  # a lock file from an older install may be looser
             if not _try_lock(fd):
                 raise AlreadyRunning(_wait_for_pid(fd), self.path)
-            os.ftruncate(fd, 0)
-            os.lseek(fd, 0, os.SEEK_SET)
-            os.write(fd, f"{os.getpid()}\n".encode("ascii"))
+            try:
+                os.ftruncate(fd, 0)
+                os.lseek(fd, 0, os.SEEK_SET)
+                os.write(fd, f"{os.getpid()}\n".encode("ascii"))
+            except OSError as error:
+                # The PID only helps a second start name us; the lock itself is held. A full
+                # disk must not stop the service here (the log keeps events until space returns).
+                log.warning("took the instance lock %s but cannot write our PID into it: %s",
+                            self.path, error.strerror)
         except BaseException:
             os.close(fd)
             raise
@@ -105,6 +114,20 @@ class InstanceLock:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  traceback: TracebackType | None) -> None:
         self.release()
+
+
+def _lock_file_problem(path: Path, error: OSError) -> str:
+    """One true line for a lock file that cannot be created or opened."""
+    import errno
+
+    if error.errno == errno.ENOSPC:
+        return f"cannot create the instance lock {path}: the disk is full; free some space"
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return (f"cannot create the instance lock {path}: permission denied; check that the "
+                f"folder {path.parent} is yours")
+    if error.errno == errno.EROFS:
+        return f"cannot create the instance lock {path}: the disk is mounted read-only"
+    return f"cannot create the instance lock {path}: {error.strerror or error}"
 
 
 def _try_lock(fd: int) -> bool:

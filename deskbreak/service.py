@@ -545,6 +545,12 @@ class Service:
                 raise DeskbreakError(message) from None
             return message
         if not forced and programme.content_hash == self.engine.programme.content_hash:
+            # The same programme as in force, but the file may have been broken in between:
+            # it is good again, so its old problems must no longer be reported.
+            if self._programme_problems:
+                self._programme_problems = []
+                self._save_state()
+                return f"fixed: {programme.title!r} is in force again"
             return "unchanged"
         self._programme_problems = []
         self._record(self.engine.replace_programme(programme, now, str(path)))

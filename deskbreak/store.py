@@ -8,17 +8,28 @@ Two implementations of one `Store` protocol, both checked by the same contract t
   kept in memory (`pending_count`), a warning is logged, and they are retried on the next append.
 - `MemoryStore`: the same behaviour in a list, for tests and the simulator.
 
-`open_store()` opens (creating and migrating as needed) the user's log or a given file.
+`open_store()` opens (creating and migrating as needed) the user's log or a given file. A
+damaged log is never deleted and never stops deskbreak: it is set aside beside the original name
+(`compliance.sqlite3.damaged-<time>`), the events that can still be read are copied into a new
+log, and `store.notice` says so in one line for the command to print. A read-only open never
+writes to the file: an older schema is migrated in a copy in memory.
+
+While running, a log that could not be written (read-only, full disk) is retried, and reopened
+once it is writable again; a log deleted or replaced under the service is noticed at the next
+write and started again at its path.
+
 Threading: a store belongs to the thread that opened it (the engine thread); readers in other
 processes (`deskbreak report`) open their own read-only store.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
 import sqlite3
+import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import fields
 from datetime import date, datetime
@@ -26,6 +37,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from deskbreak.core.events import (
+    _DATETIME_FIELDS,
+    _TUPLE_FIELDS,
+    _WIRE_NAMES,
     EVENT_TYPES,
     HEADACHE_LEVELS,
     BoutEnded,
@@ -70,9 +84,32 @@ class Store(Protocol):
         (all when None), in time order; events at the same instant keep their append order."""
         ...
 
+    def flush(self) -> bool:
+        """Try again to store pending events. True when nothing is left pending."""
+        ...
+
     @property
     def pending_count(self) -> int:
         """Events accepted by `append` but not yet durably stored."""
+        ...
+
+    @property
+    def last_error(self) -> str | None:
+        """Why events are pending, in words; None when everything is stored."""
+        ...
+
+    @property
+    def notice(self) -> str | None:
+        """One line the user must be told about this log (a damaged log set aside), or None."""
+        ...
+
+    def highest_prompt_id(self) -> int:
+        """The highest prompt id stored, 0 when there is none (new prompts are numbered after
+        it, so ids stay unique across restarts)."""
+        ...
+
+    def report_facts(self, period: Period) -> Facts:
+        """The facts for the report of `period`: equal to `facts_from_events(events(), period)`."""
         ...
 
     def close(self) -> None:
@@ -130,9 +167,20 @@ class MemoryStore:
 
         return facts_from_events(self.events(), period)
 
+    def flush(self) -> bool:
+        return True
+
     @property
     def pending_count(self) -> int:
         return 0
+
+    @property
+    def last_error(self) -> str | None:
+        return None
+
+    @property
+    def notice(self) -> str | None:
+        return None
 
     def close(self) -> None:
         pass
@@ -274,15 +322,14 @@ def _user_version(conn: sqlite3.Connection) -> int:
 
 # --- fast decoding -------------------------------------------------------------------------------
 
-_WIRE = {"break_name": "break"}
-_DATETIMES = {"at", "due_at", "start", "end", "until"}
-_TUPLES = {"exercises", "doses", "problems"}
+# The wire names and field types come from core/events.py's one table (the one `event_from_json`
+# reads): this is only a compiled form of it, so the two decoders can never disagree.
 
 
 def _converter(name: str) -> Callable[[Any], Any] | None:
-    if name in _DATETIMES:
+    if name in _DATETIME_FIELDS:
         return lambda v: None if v is None else datetime.fromisoformat(v)
-    if name in _TUPLES:
+    if name in _TUPLE_FIELDS:
         return tuple
     if name == "outcome":
         return Outcome
@@ -292,7 +339,8 @@ def _converter(name: str) -> Callable[[Any], Any] | None:
 #: Per kind: the class and (field name, wire name, converter) for every field. Built from the
 #: dataclass fields, so a field added to events.py is decoded without a change here.
 _DECODERS: dict[str, tuple[type[Any], tuple[tuple[str, str, Callable[[Any], Any] | None], ...]]] = {
-    kind: (cls, tuple((f.name, _WIRE.get(f.name, f.name), _converter(f.name)) for f in fields(cls)))
+    kind: (cls, tuple((f.name, _WIRE_NAMES.get(f.name, f.name), _converter(f.name))
+                      for f in fields(cls)))
     for kind, cls in EVENT_TYPES.items()
 }
 
@@ -319,7 +367,10 @@ def encode_event(event: Event) -> str:
     return json.dumps(event_to_json(event), ensure_ascii=False, separators=(",", ":"))
 
 
-#: The columns `_row` fills, in order.
+#: The columns of the events table, in the order `_row` fills them: the event (ts, kind, body)
+#: and the fields reports aggregate. The migrations fill the same columns from `body` for older
+#: rows; tests/test_store_schema.py fails when the table, this list, `_row` and the migration
+#: SQL drift apart.
 _COLUMNS = ("ts", "kind", "body", "day", "series", "outcome", "break_name", "exercises", "at_text",
             "neck", "headache", "start_day", "seconds")
 
@@ -358,14 +409,30 @@ def _json_list(items: tuple[str, ...]) -> str:
 class SqliteStore:
     """The compliance log in SQLite. Open it with `open_store`."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, read_only: bool) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path, read_only: bool,
+                 notice: str | None = None) -> None:
         self._conn = conn
         self.path = path
         self.read_only = read_only
         self._pending: list[Event] = []
         self._warned = False
         #: The last write error, in words, while events are pending; None when all are stored.
-        self.last_error: str | None = None
+        self._last_error: str | None = None
+        #: The last write failed because the file or disk was read-only: reopen before retrying
+        #: (SQLite keeps a connection that opened a read-only file read-only for good).
+        self._reopen = False
+        self._notice = notice
+        #: (device, inode) of the file this connection writes, to notice it being deleted or
+        #: replaced under us.
+        self._identity = _identity(path)
+
+    @property
+    def last_error(self) -> str | None:
+        return self._last_error
+
+    @property
+    def notice(self) -> str | None:
+        return self._notice
 
     # writing
 
@@ -382,6 +449,7 @@ class SqliteStore:
         """Write every pending event in one transaction. True when nothing is left pending."""
         if not self._pending:
             return True
+        self._follow_the_file()
         rows = [_row(e) for e in self._pending]
         try:
             self._conn.execute("BEGIN IMMEDIATE")
@@ -397,12 +465,13 @@ class SqliteStore:
                     self._conn.execute("ROLLBACK")
                 raise
         except sqlite3.Error as error:
-            self.last_error = _describe_write_error(error)
+            self._last_error = _describe_write_error(error)
+            self._reopen = _is_read_only(error)
             if not self._warned:
                 log.warning(
                     "could not write to the compliance log %s: %s; %d event(s) kept in memory "
                     "and retried with the next one",
-                    self.path, self.last_error, len(self._pending),
+                    self.path, self._last_error, len(self._pending),
                 )
                 self._warned = True
             return False
@@ -411,8 +480,42 @@ class SqliteStore:
                         self.path, len(rows))
         self._pending.clear()
         self._warned = False
-        self.last_error = None
+        self._last_error = None
         return True
+
+    def _follow_the_file(self) -> None:
+        """Before writing: if the log was deleted or replaced since it was opened, or the last
+        write failed on a read-only file, open the path afresh, so events go where reports
+        will look for them. A failure here leaves things as they were (events stay pending)."""
+        current = _identity(self.path)
+        moved = current != self._identity
+        if not moved and not self._reopen:
+            return
+        if moved:
+            log.warning("the compliance log %s was %s while deskbreak was running; starting "
+                        "it again there", self.path, "deleted" if current is None else "replaced")
+        elif not os.access(self.path, os.W_OK):
+            return  # still read-only: retrying the old connection says so
+        # Let go of the old file first: its write-ahead log sits at the same path name, and
+        # must be folded into the old file (and emptied) before a new connection could read
+        # it as belonging to the new one.
+        try:
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error:
+            pass
+        self._conn.close()
+        try:
+            conn, notice = _connect_writable(self.path)
+        except DeskbreakError as error:
+            # The closed connection makes the next write fail too (events stay pending) and
+            # the next flush try again here.
+            self._last_error = str(error)
+            return
+        self._conn = conn
+        self._identity = _identity(self.path)
+        self._reopen = False
+        if notice:
+            self._notice = notice
 
     @property
     def pending_count(self) -> int:
@@ -541,7 +644,7 @@ class SqliteStore:
             if self._pending:
                 log.error(
                     "%d event(s) could not be written to the compliance log %s (%s) and are lost",
-                    len(self._pending), self.path, self.last_error,
+                    len(self._pending), self.path, self._last_error,
                 )
         self._conn.close()
 
@@ -610,8 +713,14 @@ def _describe_write_error(error: sqlite3.Error) -> str:
 
 def open_store(path: Path | None = None, *, read_only: bool = False) -> SqliteStore:
     """Open the compliance log at `path` (default: the user's), creating the file and its private
-    directory and migrating the schema as needed. `read_only` never creates or changes anything.
-    Raises DeskbreakError, one line, when the file cannot be created, opened or understood."""
+    directory and migrating the schema as needed. `read_only` never creates or changes the file
+    (an older schema is migrated in memory).
+
+    A damaged deskbreak log (and, when writing, anything unreadable at the log's path) is set
+    aside and a new log started with the events that could be read; `store.notice` then holds
+    the one line to tell the user. Raises DeskbreakError, one line, when the file cannot be
+    created, opened or understood, saying why: permissions, a full disk, a folder that cannot
+    be reached, a newer schema, a file that is not a deskbreak log."""
     if path is None:
         from deskbreak.paths import ensure_private_dir, user_paths
 
@@ -620,25 +729,92 @@ def open_store(path: Path | None = None, *, read_only: bool = False) -> SqliteSt
             try:
                 ensure_private_dir(path.parent)
             except OSError as error:
-                raise DeskbreakError(
-                    f"cannot create the folder for the compliance log {path.parent}: "
-                    f"{error.strerror}"
-                ) from None
+                raise _os_error(f"cannot create the folder for the compliance log {path.parent}",
+                                path.parent, error) from None
     path = Path(path)
     if read_only:
         return _open_read_only(path)
-    return _open_writable(path)
+    conn, notice = _connect_writable(path)
+    return SqliteStore(conn, path, read_only=False, notice=notice)
 
 
-def _open_writable(path: Path) -> SqliteStore:
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino)
+
+
+def _os_error(what: str, path: Path, error: OSError) -> DeskbreakError:
+    """`what` failed on `path` with `error`: one line that names the real cause and its fix."""
+    if error.errno == errno.ENOSPC:
+        return DeskbreakError(f"{what}: the disk is full; free some space and try again")
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return DeskbreakError(f"{what}: permission denied ({_mode_words(path)}); make it yours "
+                              f"again, e.g. chmod u+rw {path}")
+    if error.errno == errno.EROFS:
+        return DeskbreakError(f"{what}: the disk is mounted read-only")
+    return DeskbreakError(f"{what}: {error.strerror or error}")
+
+
+def _mode_words(path: Path) -> str:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return "its folder cannot be entered"
+    return f"its mode is {stat.S_IMODE(info.st_mode):04o}"
+
+
+def _check_access(path: Path, *, write: bool) -> None:
+    """Name a permission problem before SQLite turns it into "unable to open database file"."""
+    parent = path.parent
+    try:
+        os.stat(parent)
+        exists = path.exists()
+    except PermissionError as error:
+        raise _os_error(f"cannot reach the folder {parent} of the compliance log", parent,
+                        error) from None
+    if not os.access(parent, os.X_OK):
+        raise DeskbreakError(f"cannot reach the folder {parent} of the compliance log: "
+                             f"permission denied ({_mode_words(parent)}); fix it with "
+                             f"chmod u+rwx {parent}")
+    if exists and not os.access(path, os.R_OK):
+        raise DeskbreakError(f"cannot read the compliance log {path}: permission denied "
+                             f"({_mode_words(path)}); make it yours again with chmod 600 {path}")
+    if write and not exists and not os.access(parent, os.W_OK):
+        raise DeskbreakError(f"cannot create the compliance log {path}: the folder is read-only "
+                             f"({_mode_words(parent)})")
+
+
+def _connect_writable(path: Path) -> tuple[sqlite3.Connection, str | None]:
+    """A migrated, writable connection to the log at `path`, and the notice if a damaged log had
+    to be set aside first."""
     if not path.parent.is_dir():
         try:
             # A new folder for the log is private; an existing one is left as it is.
             path.parent.mkdir(parents=True, mode=0o700)
         except OSError as error:
-            raise DeskbreakError(
-                f"cannot create the folder {path.parent} for the compliance log: {error.strerror}"
-            ) from None
+            raise _os_error(f"cannot create the folder {path.parent} for the compliance log",
+                            path.parent, error) from None
+    _check_access(path, write=True)
+    try:
+        conn = _connect_and_migrate(path)
+    except _Damaged as damaged:
+        return _set_aside_and_restart(path, damaged.reason)
+    _make_private(path)
+    return conn, None
+
+
+class _Damaged(Exception):
+    """The file at the log's path is damaged or not a SQLite database (internal)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _connect_and_migrate(path: Path) -> sqlite3.Connection:
     new = not path.exists()
     if new:
         try:
@@ -647,74 +823,231 @@ def _open_writable(path: Path) -> SqliteStore:
         except FileExistsError:
             pass
         except OSError as error:
-            raise DeskbreakError(
-                f"cannot create the compliance log {path}: {error.strerror}"
-                + (" (the folder is read-only)" if error.errno in (13, 30) else "")
-            ) from None
+            if error.errno in (errno.EACCES, errno.EROFS):
+                raise DeskbreakError(f"cannot create the compliance log {path}: the folder is "
+                                     "read-only") from None
+            raise _os_error(f"cannot create the compliance log {path}", path.parent,
+                            error) from None
     try:
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=True)
     except sqlite3.Error as error:
         raise DeskbreakError(f"cannot open the compliance log {path}: {error}") from None
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if not new:
+            damage = _damage(conn)
+            if damage:
+                raise _Damaged(damage)
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":
             log.warning("compliance log %s: WAL mode unavailable (journal mode %s)", path, mode)
         # FULL: a committed event survives a power cut too, not only a killed process.
         conn.execute("PRAGMA synchronous = FULL")
         migrate(conn)
-    except DeskbreakError:
+    except (DeskbreakError, _Damaged):
         conn.close()
         raise
     except sqlite3.OperationalError as error:
         conn.close()
+        if "full" in str(error):
+            raise DeskbreakError(f"cannot write the compliance log {path}: the disk is full; "
+                                 "free some space and try again") from None
         if _is_read_only(error):
             raise DeskbreakError(
                 f"cannot write the compliance log {path}: the file or its folder is read-only"
             ) from None
-        raise _unreadable(path, error) from None
+        raise _Damaged(str(error)) from None
     except sqlite3.DatabaseError as error:
         conn.close()
-        raise _unreadable(path, error) from None
+        raise _Damaged(str(error)) from None
+    return conn
+
+
+def _damage(conn: sqlite3.Connection) -> str | None:
+    """Why the open database is not a sound deskbreak log, or None. Reads every page once
+    (SQLite's quick_check) and checks every stored event is JSON: linear in the log's size."""
+    try:
+        version = _user_version(conn)
+        if version == 0 and not _has_events_table(conn):
+            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            return None if tables == 0 else "it is a SQLite file but not a deskbreak log"
+        verdict = str(conn.execute("PRAGMA quick_check").fetchone()[0])
+        if verdict != "ok":
+            return f"database disk image is malformed: {verdict}"
+        if version > SCHEMA_VERSION:
+            return None  # refused as "newer" by migrate(), never set aside
+        bad = conn.execute("SELECT count(*) FROM events WHERE json_valid(body) = 0").fetchone()
+        if bad[0]:
+            return f"{bad[0]} event(s) are not valid JSON"
+    except sqlite3.OperationalError as error:
+        # Locked, busy, read-only, out of space: a problem of access, not of the file's content.
+        if "malformed" not in str(error) and "not a database" not in str(error):
+            raise
+        return str(error)
+    except sqlite3.DatabaseError as error:
+        return str(error)
+    return None
+
+
+def _set_aside_and_restart(path: Path, reason: str) -> tuple[sqlite3.Connection, str]:
+    """Rename the damaged log (and its -wal/-shm) beside itself, start a new log at `path` with
+    every event that can still be read from it, and say so in one line."""
+    from datetime import datetime as _datetime
+
+    stamp = _datetime.now().strftime("%Y%m%dT%H%M%S")
+    aside = path.with_name(f"{path.name}.damaged-{stamp}")
+    number = 1
+    while aside.exists():
+        number += 1
+        aside = path.with_name(f"{path.name}.damaged-{stamp}-{number}")
+    try:
+        os.rename(path, aside)
+        for suffix in ("-wal", "-shm"):
+            companion = Path(f"{path}{suffix}")
+            if companion.exists():
+                os.rename(companion, Path(f"{aside}{suffix}"))
+    except OSError as error:
+        raise DeskbreakError(f"the compliance log {path} is damaged ({reason}) and cannot be "
+                             f"set aside: {error.strerror}; move it away by hand") from None
+    salvaged = _salvage(aside)
+    conn = _connect_and_migrate(path)
     _make_private(path)
-    return SqliteStore(conn, path, read_only=False)
+    store = SqliteStore(conn, path, read_only=False)
+    if salvaged and not store.append_many(salvaged):
+        raise DeskbreakError(f"the compliance log {path} was damaged and set aside as "
+                             f"{aside.name}, but the new log cannot be written: "
+                             f"{store.last_error}")
+    notice = (f"the compliance log {path} was damaged ({_first_line(reason)}); it is set aside "
+              f"as {aside.name} (never deleted) and a new log is started with the "
+              f"{len(salvaged)} event(s) that could still be read")
+    # INFO, not WARNING: the command prints `notice` itself (WARNING would reach stderr twice
+    # through logging's last-resort handler); the service's log file records INFO.
+    log.info("%s", notice)
+    return store._conn, notice
+
+
+def _first_line(text: str, limit: int = 120) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else "unknown damage"
+    return line if len(line) <= limit else line[: limit - 3] + "..."
+
+
+def _salvage(path: Path) -> list[Event]:
+    """Every event that can still be read and decoded from a damaged log, in time order.
+    Reads forwards and then backwards, so one bad page in the middle loses only its rows."""
+    found: dict[int, Event] = {}
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                               isolation_level=None)
+    except sqlite3.Error:
+        return []
+    try:
+        for order in ("ASC", "DESC"):
+            try:
+                cursor = conn.execute(f"SELECT id, body FROM events ORDER BY id {order}")
+                for row_id, body in cursor:
+                    if row_id in found:
+                        break
+                    try:
+                        found[row_id] = decode_event(body)
+                    except (ValueError, KeyError, TypeError):
+                        continue
+            except sqlite3.DatabaseError:
+                continue
+    finally:
+        conn.close()
+    return [event for _, event in sorted(found.items(), key=lambda item: (
+        _timestamp(item[1].at), item[0]))]
 
 
 def _open_read_only(path: Path) -> SqliteStore:
-    if not path.exists():
+    try:
+        exists = path.parent.is_dir() and path.exists()
+    except PermissionError as error:
+        raise _os_error(f"cannot reach the folder {path.parent} of the compliance log",
+                        path.parent, error) from None
+    if not exists:
         raise DeskbreakError(f"no compliance log at {path} (nothing has been recorded yet)")
+    _check_access(path, write=False)
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        version = _user_version(conn)
-    except sqlite3.OperationalError:
-        # A WAL database in a folder we cannot write: read it as an immutable snapshot.
-        try:
-            conn = sqlite3.connect(
-                f"{path.resolve().as_uri()}?immutable=1", uri=True, isolation_level=None
-            )
-            version = _user_version(conn)
-        except sqlite3.DatabaseError as error:
-            raise _unreadable(path, error) from None
+        conn = _connect_read_only(path)
+        damage = _damage(conn)
+        version = _user_version(conn) if damage is None else 0
+    except sqlite3.OperationalError as error:
+        if "malformed" not in str(error) and "not a database" not in str(error):
+            raise DeskbreakError(f"cannot read the compliance log {path}: {error}") from None
+        damage, conn = str(error), None
     except sqlite3.DatabaseError as error:
-        raise _unreadable(path, error) from None
+        damage, conn = str(error), None
+    if damage is not None or conn is None:
+        if conn is not None:
+            conn.close()
+        damage = damage or "unreadable"
+        if not (_is_default_log(path) or _has_deskbreak_tables(path)):
+            # Not ours to move: a report pointed at some other file only says what it is.
+            raise _unreadable(path, damage)
+        # A damaged deskbreak log: the same as when the service opens it (set aside, new log).
+        new_conn, notice = _set_aside_and_restart(path, damage)
+        new_conn.close()
+        store = _open_read_only(path)
+        store._notice = notice
+        return store
     try:
-        if version == 0 and not _has_events_table(conn):
-            raise DeskbreakError(f"{path} is not a deskbreak compliance log (no events table)")
         if version > SCHEMA_VERSION:
             migrate(conn)  # raises the "newer deskbreak" error
         if version < SCHEMA_VERSION:
-            # An older log: upgrade it in place (needs write access), then read it.
+            # An older log: migrate a copy in memory, never the file (it may be read-only, and
+            # an older deskbreak may still be using it).
+            memory = sqlite3.connect(":memory:", isolation_level=None)
+            conn.backup(memory)
             conn.close()
-            _open_writable(path).close()
-            return _open_read_only(path)
+            conn = memory
+            migrate(conn)
     except sqlite3.DatabaseError as error:
         conn.close()
-        raise _unreadable(path, error) from None
+        raise _unreadable(path, str(error)) from None
     except DeskbreakError:
         conn.close()
         raise
     return SqliteStore(conn, path, read_only=True)
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                               isolation_level=None)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        _user_version(conn)
+        return conn
+    except sqlite3.OperationalError:
+        # A WAL database in a folder we cannot write: read it as an immutable snapshot.
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?immutable=1", uri=True,
+                               isolation_level=None)
+        _user_version(conn)
+        return conn
+
+
+def _is_default_log(path: Path) -> bool:
+    from deskbreak.paths import user_paths
+
+    try:
+        return path.resolve() == user_paths().database.resolve()
+    except OSError:
+        return False
+
+
+def _has_deskbreak_tables(path: Path) -> bool:
+    """True when the file is a SQLite database whose schema still says it is a deskbreak log."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                               isolation_level=None)
+    except sqlite3.Error:
+        return False
+    try:
+        return _has_events_table(conn)
+    except sqlite3.DatabaseError:
+        return False
+    finally:
+        conn.close()
 
 
 def _has_events_table(conn: sqlite3.Connection) -> bool:
@@ -722,10 +1055,9 @@ def _has_events_table(conn: sqlite3.Connection) -> bool:
     return row.fetchone() is not None
 
 
-def _unreadable(path: Path, error: sqlite3.DatabaseError) -> DeskbreakError:
+def _unreadable(path: Path, reason: str) -> DeskbreakError:
     return DeskbreakError(
-        f"the compliance log {path} is damaged or not a deskbreak log ({error}); "
-        "move it aside to start a new one"
+        f"the compliance log {path} is damaged or not a deskbreak log ({_first_line(reason)})"
     )
 
 
@@ -740,3 +1072,8 @@ def _make_private(path: Path) -> None:
         except OSError as error:
             log.warning("cannot make %s private: %s", candidate, error.strerror)
 
+
+if TYPE_CHECKING:
+    # Both implementations satisfy the whole protocol: mypy checks these assignments.
+    def _conforms(memory: MemoryStore, sqlite: SqliteStore) -> tuple[Store, Store]:
+        return memory, sqlite

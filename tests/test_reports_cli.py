@@ -98,11 +98,18 @@ def test_log_reads_another_file_with_log_option(tmp_path: Path) -> None:
     assert len(ok("log", "--log", str(other)).splitlines()) == 3
 
 
+def csv_rows(text: str) -> list[dict[str, str]]:
+    """The rows of an exported CSV table, after its first line (the health-data notice)."""
+    notice, _, table = text.partition("\n")
+    assert notice.startswith("# deskbreak export: contains personal health data")
+    return list(csv.DictReader(io.StringIO(table)))
+
+
 def test_csv_export_has_the_daily_numbers_and_a_private_file(recorded: Path, tmp_path: Path) -> None:
     out = tmp_path / "daily.csv"
     ok("export", "--format", "csv", "--out", str(out), *MON_TUE)
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
-    rows = list(csv.DictReader(io.StringIO(out.read_text())))
+    rows = csv_rows(out.read_text())
     assert [r["day"] for r in rows] == ["2026-03-02", "2026-03-03"]
     monday = rows[0]
     assert (monday["prompted"], monday["done"], monday["adherence"]) == ("5", "2", "0.4")
@@ -110,12 +117,12 @@ def test_csv_export_has_the_daily_numbers_and_a_private_file(recorded: Path, tmp
         str(265 * 60), "3", "2")
     assert (monday["neck_mean"], monday["headache"]) == ("4.0", "mild")
 
-    ok("export", "--format", "csv", "--table", "exercises", "--out", str(out), *MON_TUE)
-    exercises = {r["exercise"]: r for r in csv.DictReader(io.StringIO(out.read_text()))}
+    ok("export", "--format", "csv", "--table", "exercises", "--out", str(out), "--force", *MON_TUE)
+    exercises = {r["exercise"]: r for r in csv_rows(out.read_text())}
     assert exercises["neck-rotation"]["done"] == "3" and exercises["neck-rotation"]["flags"] == "3"
 
-    ok("export", "--format", "csv", "--table", "events", "--out", str(out), *MON_TUE)
-    events = list(csv.DictReader(io.StringIO(out.read_text())))
+    ok("export", "--format", "csv", "--table", "events", "--out", str(out), "--force", *MON_TUE)
+    events = csv_rows(out.read_text())
     in_period = [e for e in sample_log() if e.at.date() in SAMPLE_PERIOD]
     assert [event_from_json(json.loads(r["json"])) for r in events] == in_period
 

@@ -44,7 +44,10 @@ def register(subparsers: Any) -> None:
         description="Export a period: CSV or JSON for your own analysis, HTML for the physio.")
     export.add_argument("--format", required=True, choices=("csv", "json", "html"))
     export.add_argument("--out", required=True, type=Path, metavar="FILE",
-                        help="the file to write (created readable by you only)")
+                        help="the file to write (created readable by you only); never the "
+                             "compliance log or a programme")
+    export.add_argument("--force", action="store_true",
+                        help="replace FILE if it exists (never the log or a programme)")
     export.add_argument("--table", choices=("daily", "exercises", "events"), default="daily",
                         help="CSV only: which table (default: daily)")
     export.add_argument("--patient", help="HTML: the patient's name (default: from the installed "
@@ -117,9 +120,13 @@ def _local_midnight(day: date) -> datetime:
 
 
 def open_for_reading(args: argparse.Namespace) -> SqliteStore:
+    """The log, read-only; a damaged one is set aside (as `run` does) and the user told so."""
     from deskbreak.store import open_store
 
-    return open_store(args.log, read_only=True)
+    store = open_store(args.log, read_only=True)
+    if store.notice:
+        print(f"deskbreak: {store.notice}", file=sys.stderr)
+    return store
 
 
 def build_report(store: SqliteStore, period: Period) -> tuple[Report, datetime, datetime]:
@@ -171,6 +178,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UsageError("--table is for --format csv")
     store = open_for_reading(args)
     try:
+        check_export_target(args.out, store, force=args.force)
         report, since, until = build_report(store, period)
         if args.format == "html":
             from deskbreak.reporting.html import Header, generated_text, render_html
@@ -178,7 +186,13 @@ def cmd_export(args: argparse.Namespace) -> int:
             patient, prescriber, programme = _programme_header(store, until)
             header = Header(patient=args.patient or patient, prescribed_by=prescriber,
                             programme=programme, generated=generated_text(datetime.now()))
-            text = render_html(report, header)
+            from deskbreak.reporting.export import HEALTH_DATA_NOTICE
+
+            # The first line says what the file holds (after the doctype, which must come first
+            # for standards mode), as a comment a browser does not show.
+            page = render_html(report, header)
+            doctype = "<!DOCTYPE html>" if page.startswith("<!DOCTYPE html>") else ""
+            text = f"{doctype}<!-- {HEALTH_DATA_NOTICE} -->\n" + page.removeprefix(doctype)
         elif args.format == "json":
             from deskbreak.reporting.export import to_json
 
@@ -194,10 +208,52 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+#: The first bytes of every SQLite database file.
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def check_export_target(out: Path, store: SqliteStore, *, force: bool) -> None:
+    """Refuse an --out that would destroy something: the compliance log (or any SQLite
+    database, or the log's -wal/-shm files), a programme file (the installed one, one the log
+    says was loaded, or any .yaml/.yml file), a folder; any other existing file needs --force."""
+    from deskbreak.core.events import ProgrammeLoaded
+    from deskbreak.paths import user_paths
+
+    out = out.expanduser()
+    if out.is_dir():
+        raise DeskbreakError(f"{out} is a folder; give a file name with --out")
+    if not out.exists() and not out.is_symlink():
+        return
+    target = out.resolve()
+    log_files = {Path(f"{store.path}{suffix}").resolve() for suffix in ("", "-wal", "-shm",
+                                                                         "-journal")}
+    log_files.add(user_paths().database.resolve())
+    if target in log_files or _starts_with(target, _SQLITE_MAGIC):
+        raise DeskbreakError(f"refusing to write over {out}: it is a compliance log; choose "
+                             "another file name")
+    programmes = {user_paths().installed_programme.resolve()}
+    programmes.update(Path(e.path).resolve() for e in store.events(kinds=("programme",))
+                      if isinstance(e, ProgrammeLoaded))
+    if target in programmes or target.suffix.lower() in (".yaml", ".yml"):
+        raise DeskbreakError(f"refusing to write over {out}: it is a programme file; choose "
+                             "another file name")
+    if not force:
+        raise DeskbreakError(f"{out} already exists; add --force to replace it")
+
+
+def _starts_with(path: Path, magic: bytes) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(len(magic)) == magic
+    except OSError:
+        return False
+
+
 def _programme_header(store: SqliteStore, until: datetime) -> tuple[str, str, str]:
     """Patient, prescriber and title for the HTML header: from the file of the last programme
-    the log says was loaded, else from the installed programme. Read as plain YAML and only for
-    these three fields: a report must not fail because a programme file moved or has a problem."""
+    the log says was loaded, else from the installed programme. Only these three fields are read,
+    through the same guarded reader as `check` (size limit, no aliases or tags, bounded nesting):
+    a report must not fail, or be made to take minutes and gigabytes, because of that file."""
     from deskbreak.core.events import ProgrammeLoaded
     from deskbreak.paths import user_paths
 
@@ -217,13 +273,20 @@ def _programme_header(store: SqliteStore, until: datetime) -> tuple[str, str, st
 
 
 def _read_yaml_mapping(path: Path) -> dict[str, Any] | None:
+    """The top-level plain values of a programme file, or None if it cannot be read safely."""
     import yaml
 
+    from deskbreak.core.programme_file import compose_safely
+    from deskbreak.library import read_programme_text
+
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, yaml.YAMLError):
+        node = compose_safely(read_programme_text(path), str(path))
+    except (DeskbreakError, OSError, ValueError):
         return None
-    return data if isinstance(data, dict) else None
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    return {key.value: value.value for key, value in node.value
+            if isinstance(key, yaml.ScalarNode) and isinstance(value, yaml.ScalarNode)}
 
 
 def write_private(path: Path, text: str) -> None:

@@ -293,8 +293,16 @@ def build_service(args: argparse.Namespace, paths: Any, tray: Any, console: bool
     options = RunOptions(programme_path=programme_path, poll_seconds=args.poll,
                          console=args.console, speed=args.speed,
                          idle_source=args.idle_source, windows=not args.no_windows)
+    def open_log() -> Any:
+        # A damaged log was set aside and a new one started: say so in one line, as report
+        # and simulate --log do.
+        store = open_store(paths.database)
+        if store.notice:
+            print(f"deskbreak: {store.notice}", file=sys.stderr, flush=True)
+        return store
+
     service = Service(options, paths, clock, programme,
-                      open_store=lambda: open_store(paths.database), startup_rejection=rejected)
+                      open_store=open_log, startup_rejection=rejected)
     service.tray = tray
     if console:
         service.presenter = ConsolePresenter()

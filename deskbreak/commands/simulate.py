@@ -46,13 +46,22 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         from deskbreak.store import open_store
 
         store = open_store(args.log)
+        if store.notice:
+            print(f"deskbreak: {store.notice}", file=sys.stderr)
     out = sys.stdout
+    lost = 0
+    reason: str | None = None
     try:
         for event in simulate(programme, rows, poll_seconds=args.poll):
             out.write(json.dumps(event_to_json(event), separators=(",", ":")) + "\n")
             if store is not None:
                 store.append(event)
+        if store is not None and not store.flush():
+            lost, reason = store.pending_count, store.last_error
     finally:
         if store is not None:
             store.close()
+    if lost:
+        # Printed events that never reached the log must not look like success.
+        raise DeskbreakError(f"{lost} event(s) could not be written to {args.log} ({reason})")
     return 0

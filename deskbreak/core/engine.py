@@ -140,7 +140,11 @@ class Engine:
         a due prompt should wait ("fullscreen", "microphone in use by ..."); `fullscreen=True`
         is the same as `busy="fullscreen"`."""
         input_before, sample_before = self.sitting.last_input, self.sitting.last_sample_at
+        set_back = sample_before is not None and (
+            (sample_before - sample.at).total_seconds() > self.rules.clock_set_back_seconds)
         self.sitting, events = step(self.sitting, sample, self.rules)
+        if set_back:
+            events += self._clock_set_back(sample.at)
         now = sample.at
         if events and any(e.KIND == "bout" for e in events):
             # The user left (idle, locked or asleep): nothing snoozed or deferred carries over.
@@ -325,6 +329,19 @@ class Engine:
         return (self.sitting.presence is Presence.SITTING
                 and not self._plan.paused
                 and self.programme.settings.working_hours.contains(now))
+
+    def _clock_set_back(self, now: datetime) -> list[Event]:
+        """The wall clock went back: timers anchored in what is now the future would keep every
+        prompt away until the clock caught up. The open prompt ends (missed, at the moment it
+        was shown: no negative duration) and the timers restart from now."""
+        events: list[Event] = []
+        if self._plan.open is not None:
+            events = self._close(self._plan.open.shown.at, Outcome.MISSED, noticed=now)
+        self._plan.anchors.clear()
+        self._plan.snoozed.clear()
+        self._plan.quiet_until = None
+        self._plan.deferred_since = None
+        return events
 
     def _expire_pause(self, now: datetime) -> list[Event]:
         until = self._plan.paused_until

@@ -43,6 +43,10 @@ from deskbreak.errors import DeskbreakError
 MAX_FILE_BYTES = 256 * 1024
 #: Deeper nesting than any programme needs is refused before it is composed.
 MAX_NESTING = 24
+#: Most items in one list, or keys in one mapping (a break's exercises, the programme's own
+#: exercises, phases, steps). Real programmes use tens; the bound is checked while parsing,
+#: before anything is built, so a file of one name listed 128,000 times costs milliseconds.
+MAX_ITEMS = 200
 LIBRARY_PREFIX = "library/"
 
 try:  # libyaml is several times faster and keeps the marks we need
@@ -65,7 +69,33 @@ class Problem:
     message: str
 
     def format(self, filename: str) -> str:
-        return f"{filename}:{self.line}:{self.column}: {self.path or '(file)'}: {self.message}"
+        """One line, `FILE:LINE:COL: path: message`, safe to print to a terminal: control and
+        line-break characters from the file (a key with a newline or an escape sequence) are
+        shown escaped, never sent raw."""
+        return printable(f"{filename}:{self.line}:{self.column}: {self.path or '(file)'}: "
+                         f"{self.message}")
+
+
+#: Characters never printed raw: C0/C1 controls (ESC starts terminal escape sequences) and every
+#: character YAML or a terminal may take as a line break.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` with control, line-break and direction-override characters escaped (\\n, \\x1b,
+    \\u2028), so a message is always one honest line."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+#: Characters YAML counts as line breaks but editors (and `splitlines` on "\n") mostly do not:
+#: accepting them would make every later line number point past where the reader looks.
+_ODD_LINE_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
+def _line_column(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of character `index`, counting lines the way editors do."""
+    line_start = text.rfind("\n", 0, index) + 1
+    return text.count("\n", 0, index) + 1, index - line_start + 1
 
 
 class ProgrammeInvalid(DeskbreakError):
@@ -152,9 +182,29 @@ def compose_safely(text: str, filename: str) -> yaml.Node | None:
         raise ProgrammeInvalid(filename, [Problem(1, 1, "", f"file is {size} bytes; the limit "
                                                   f"is {MAX_FILE_BYTES} bytes")])
     problems: list[Problem] = []
+    # Windows and old Mac line ends, as YAML and editors count them: one line each.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    odd = _ODD_LINE_BREAKS.search(text)
+    if odd is not None:
+        line, column = _line_column(text, odd.start())
+        raise ProgrammeInvalid(filename, [Problem(line, column, "", f"the character "
+                                                  f"U+{ord(odd.group()):04X} (a line separator) "
+                                                  "is not allowed; delete it or use a plain "
+                                                  "line break")])
     depth = 0
+    # Items seen so far in each open collection (a mapping counts keys and values).
+    counts: list[int] = []
+    in_list: list[bool] = []
     try:
         for event in yaml.parse(text, Loader=_Loader):
+            if counts and isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent,
+                                             yaml.CollectionStartEvent)):
+                counts[-1] += 1
+                if counts[-1] > 2 * MAX_ITEMS or (counts[-1] > MAX_ITEMS and in_list[-1]):
+                    line, column = _position(event)
+                    raise ProgrammeInvalid(filename, [Problem(line, column, "", f"more than "
+                                                      f"{MAX_ITEMS} items in one list or "
+                                                      "mapping; no programme needs that many")])
             line, column = _position(event)
             if isinstance(event, yaml.AliasEvent):
                 problems.append(Problem(line, column, "", "aliases (*name) are not allowed; "
@@ -174,23 +224,42 @@ def compose_safely(text: str, filename: str) -> yaml.Node | None:
                     problems.append(Problem(line, column, "", f"YAML tag {tag!r} is not "
                                             "allowed; write plain values"))
             if isinstance(event, yaml.CollectionStartEvent):
+                counts.append(0)
+                in_list.append(isinstance(event, yaml.SequenceStartEvent))
                 depth += 1
                 if depth > MAX_NESTING:
                     problems.append(Problem(line, column, "", f"nested deeper than "
                                             f"{MAX_NESTING} levels"))
                     raise ProgrammeInvalid(filename, problems)
             elif isinstance(event, yaml.CollectionEndEvent):
+                counts.pop()
+                in_list.pop()
                 depth -= 1
         if problems:
             raise ProgrammeInvalid(filename, problems)
         documents = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as error:
         line, column = _position(error.problem_mark or error.context_mark)
-        message = " ".join(p for p in (error.context, error.problem) if p)
+        last_line = text.count("\n") + 1
+        if line > last_line:
+            # libyaml places "end of stream" on a line after a last line with no newline.
+            line, column = last_line, len(text) - (text.rfind("\n") + 1) + 1
+        message = " ".join(" ".join(p.split()) for p in (error.context, error.problem) if p)
         raise ProgrammeInvalid(filename, [Problem(line, column, "", f"not valid YAML: "
                                                   f"{message}")]) from None
+    except yaml.reader.ReaderError as error:
+        # libyaml gives the byte offset in the UTF-8 text, and a second line "in <unicode
+        # string>, position N"; say it once, at the line and column an editor shows.
+        before = text.encode("utf-8")[: error.position].decode("utf-8", "ignore")
+        line, column = _line_column(before, len(before))
+        what = (f"the character U+{error.character:04X} is not allowed"
+                if isinstance(error.character, int) else f"{error.reason}")
+        raise ProgrammeInvalid(filename, [Problem(line, column, "", f"not valid YAML: "
+                                                  f"{what} ({error.reason})")]) from None
     except yaml.YAMLError as error:
-        raise ProgrammeInvalid(filename, [Problem(1, 1, "", f"not valid YAML: {error}")]) from None
+        message = " ".join(str(error).split())
+        raise ProgrammeInvalid(filename, [Problem(1, 1, "", f"not valid YAML: {message}")]) \
+            from None
     if len(documents) > 1:
         second = documents[1]
         raise ProgrammeInvalid(filename, [Problem(*_position(second), "", "a programme file "
@@ -659,9 +728,11 @@ def _check_doses_fit(breaks: list[Break], used: Mapping[str, Exercise], phases: 
                 merged[exercise_id] = replace(merged[exercise_id], **override)
         variants.append((f"phases[{index}].exercises", merged))
     for break_index, brk in enumerate(breaks):
+        checked: set[str] = set()  # a set, not a slice of the list: linear in the list's length
         for item_index, exercise_id in enumerate(brk.exercise_ids):
-            if exercise_id in brk.exercise_ids[:item_index]:
+            if exercise_id in checked:
                 continue
+            checked.add(exercise_id)
             for phase_path, exercises in variants:
                 if phase_path is None:
                     where = (f"exercises.{exercise_id}" if f"exercises.{exercise_id}" in out.marks

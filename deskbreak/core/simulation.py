@@ -29,6 +29,9 @@ from deskbreak.core.sitting import Sample
 from deskbreak.core.units import parse_duration
 from deskbreak.errors import DeskbreakError
 
+#: Trace times must fall in these years: the engine adds up to a year (the longest pause) to
+#: them, and local-time conversion fails near the ends of the calendar.
+TRACE_YEARS = (1971, 9997)
 #: While "active", the simulated user touches the keyboard or mouse this often.
 ACTIVE_INPUT_EVERY_SECONDS = 2
 MODES = ("active", "idle", "locked", "asleep")
@@ -74,7 +77,7 @@ def parse_trace(text: str, filename: str) -> list[TraceRow]:
         except ValueError:
             raise TraceInvalid(f"{filename}:{number}: {stamp!r} is not an ISO 8601 date-time "
                                "such as 2026-11-23T08:30:00") from None
-        at = at.astimezone()  # naive means local time; aware keeps its instant
+        at = _instant(at, stamp, f"{filename}:{number}")
         if previous is not None and at < previous:
             raise TraceInvalid(f"{filename}:{number}: {stamp} is earlier than the row before; "
                                "rows must be in time order")
@@ -94,6 +97,25 @@ def parse_trace(text: str, filename: str) -> list[TraceRow]:
     return rows
 
 
+def _instant(at: datetime, stamp: str, where: str) -> datetime:
+    """`at` as an aware local time: naive means local, aware keeps its instant. Refuses years
+    the engine cannot add a pause to, and naive times that do not exist locally (the hour the
+    clocks skip in spring), rather than silently moving them."""
+    if not TRACE_YEARS[0] <= at.year <= TRACE_YEARS[1]:
+        raise TraceInvalid(f"{where}: {stamp!r} is outside the years {TRACE_YEARS[0]} to "
+                           f"{TRACE_YEARS[1]}")
+    try:
+        local = at.astimezone()
+    except (OverflowError, ValueError, OSError) as error:
+        raise TraceInvalid(f"{where}: {stamp!r} cannot be placed in local time ({error})") \
+            from None
+    if at.tzinfo is None and local.replace(tzinfo=None) != at:
+        raise TraceInvalid(f"{where}: {stamp} does not exist in local time (the clocks skip "
+                           "this hour); write a time outside the skipped hour, or give a UTC "
+                           "offset such as +01:00")
+    return local
+
+
 def _check_row(verb: str, argument: str, where: str) -> None:
     if verb in (*MODES, "end", "resume"):
         if argument:
@@ -104,7 +126,9 @@ def _check_row(verb: str, argument: str, where: str) -> None:
                                f"'respond snooze', not 'respond {argument}'")
     elif verb == "checkin":
         question, _, value = argument.partition(" ")
-        ok = (question == "neck" and value.isdigit() and 0 <= int(value) <= 10) or (
+        # isascii: "³".isdigit() is True, but int("³") fails.
+        ok = (question == "neck" and value.isascii() and value.isdigit() and len(value) <= 2
+              and 0 <= int(value) <= 10) or (
             question == "headache" and value in HEADACHE_LEVELS)
         if not ok:
             raise TraceInvalid(f"{where}: write 'checkin neck 0-10' or 'checkin headache "

@@ -54,6 +54,12 @@ class SittingRules:
     def suspend_gap_seconds(self) -> float:
         return max(SUSPEND_GAP_POLLS * self.poll_seconds, MIN_SUSPEND_GAP_SECONDS)
 
+    @property
+    def clock_set_back_seconds(self) -> float:
+        """A sample earlier than the one before by more than this means the wall clock was set
+        back; less is jitter and is ignored (at most this long without prompts)."""
+        return max(self.suspend_gap_seconds, self.natural_break_seconds)
+
 
 @dataclass(frozen=True)
 class SittingState:
@@ -81,7 +87,17 @@ def step(state: SittingState, sample: Sample, rules: SittingRules) -> tuple[Sitt
     gap = (sample.at - state.last_sample_at).total_seconds() if state.last_sample_at else 0.0
 
     if state.last_sample_at is not None and gap <= 0:
-        return state, events  # a repeated or out-of-order sample tells nothing new
+        if -gap <= rules.clock_set_back_seconds:
+            return state, events  # a repeated or out-of-order sample tells nothing new
+        # The wall clock was set back (by hand, or a large time sync). Ignoring samples until
+        # it catches up would mean no bouts and no prompts for that long. Close the bout at its
+        # last input (noticed at the latest moment seen, so no duration is negative) and start
+        # afresh from this sample, as after a suspend.
+        if state.bout_start is not None:
+            events.append(_bout_ended(state.bout_start, state.last_input or state.last_sample_at,
+                                      state.last_sample_at, "clock set back"))
+        state = SittingState()
+        previous_input, gap = None, 0.0
 
     # Fast path, taken by nearly every sample: still sitting, or still away, nothing crossed.
     if gap <= rules.suspend_gap_seconds and not sample.locked:

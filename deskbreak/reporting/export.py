@@ -1,4 +1,8 @@
-"""CSV and JSON exports, for people who want to do their own analysis."""
+"""CSV and JSON exports, for people who want to do their own analysis.
+
+Every export says in its first line that it holds health data, and CSV cells a spreadsheet would
+run as a formula (starting with =, +, -, @, a tab or a carriage return) are written as text.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,12 @@ from typing import Any
 
 from deskbreak.core.compliance import Flag, Report, Sitting, Tally, Trend
 from deskbreak.core.events import Event, event_to_json
+
+#: The first line of every export (CSV: the first row; JSON: the first key; HTML: a comment).
+HEALTH_DATA_NOTICE = ("deskbreak export: contains personal health data (neck pain; headaches; "
+                      "exercise adherence): keep it private")
+#: Characters that make a spreadsheet treat a cell as a formula (OWASP's list for CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 #: The CSV tables `deskbreak export --format csv --table` can write.
 CSV_TABLES = ("daily", "exercises", "events")
@@ -87,27 +97,32 @@ def summary_dict(report: Report) -> dict[str, Any]:
 def to_json(report: Report, events: Iterable[Event]) -> str:
     """The JSON export: the summary and every event of the period (lossless event form)."""
     document = {
+        "notice": HEALTH_DATA_NOTICE,
         "format": "deskbreak-export",
         "version": 1,
         "summary": summary_dict(report),
         "events": [event_to_json(e) for e in events],
     }
-    return json.dumps(document, indent=1, ensure_ascii=False) + "\n"
+    text = json.dumps(document, indent=1, ensure_ascii=False)
+    # The notice on the first line itself, where a reader looks: `{"notice": ...,`.
+    return "{" + text.removeprefix("{\n ") + "\n"
 
 
 def to_csv(report: Report, events: Iterable[Event], table: str) -> str:
     """One CSV table: "daily" (one row a day), "exercises" (one row an exercise) or "events"."""
     out = io.StringIO()
+    out.write(f"# {HEALTH_DATA_NOTICE}\n")  # no comma or quote in it: one cell, written as is
     if table == "daily":
         writer = csv.DictWriter(out, DAILY_COLUMNS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(daily_rows(report))
+        writer.writerows({k: _safe(v) for k, v in row.items()} for row in daily_rows(report))
     elif table == "exercises":
         writer = csv.DictWriter(out, ("exercise", *TALLY_COLUMNS, "flags"), lineterminator="\n")
         writer.writeheader()
         flagged = report.flagged_exercises()
         for name, t in report.exercises.items():
-            writer.writerow({"exercise": name, **tally_dict(t), "flags": len(flagged.get(name, ()))})
+            writer.writerow({"exercise": _safe(name), **tally_dict(t),
+                             "flags": len(flagged.get(name, ()))})
     elif table == "events":
         writer = csv.DictWriter(out, (*EVENT_COLUMNS, "json"), lineterminator="\n",
                                 extrasaction="ignore")
@@ -115,7 +130,7 @@ def to_csv(report: Report, events: Iterable[Event], table: str) -> str:
         for event in events:
             data = event_to_json(event)
             row = {k: _cell(v) for k, v in data.items()}
-            row["json"] = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+            row["json"] = _safe(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
             writer.writerow(row)
     else:
         raise ValueError(f"unknown table {table!r}")
@@ -124,5 +139,13 @@ def to_csv(report: Report, events: Iterable[Event], table: str) -> str:
 
 def _cell(value: Any) -> Any:
     if isinstance(value, list):
-        return ";".join(str(v) if not isinstance(v, dict) else json.dumps(v) for v in value)
+        value = ";".join(str(v) if not isinstance(v, dict) else json.dumps(v) for v in value)
+    return _safe(value)
+
+
+def _safe(value: Any) -> Any:
+    """`value` as a spreadsheet shows it but never runs it: text that starts like a formula gets
+    a leading apostrophe (the spreadsheet convention for "this is text"). Numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
     return value
