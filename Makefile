@@ -19,6 +19,7 @@ bench:
 	@scripts/bootstrap --benchmark-packages
 	.venv/bin/python benchmarks/bench_core.py
 	.venv/bin/python benchmarks/bench_reports.py --write-docs
+	.venv/bin/python benchmarks/bench_clinic.py --write-docs
 	.venv/bin/python benchmarks/bench_service.py
 	.venv/bin/python benchmarks/bench_install.py --write-docs
 

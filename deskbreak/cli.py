@@ -17,7 +17,9 @@ COMMAND_MODULES = (
     "deskbreak.commands.programme",
     "deskbreak.commands.simulate",
     "deskbreak.commands.reports",
+    "deskbreak.commands.clinic",
     "deskbreak.commands.demo",
+    "deskbreak.commands.safety",
 )
 
 

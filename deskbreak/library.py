@@ -66,7 +66,30 @@ def read_programme_text(path: Path) -> str:
 def load_programme(path: Path) -> Programme:
     """Read and validate a programme file. Raises ProgrammeInvalid or DeskbreakError."""
     text = read_programme_text(path)
-    return parse_programme(text, str(path), load_library())
+    return parse_programme(text, str(path), load_library(),
+                           resolve_image=lambda written: resolve_image(path, written))
+
+
+#: The first bytes of the picture formats a programme may name.
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a")
+
+
+def resolve_image(programme: Path, written: str) -> str:
+    """The absolute path of a programme's `image:` (relative to the programme file), checked to
+    be a readable PNG or GIF; ValueError says what is wrong."""
+    image = (programme.parent / written).resolve()
+    try:
+        with open(image, "rb") as handle:
+            head = handle.read(8)
+    except FileNotFoundError:
+        raise ValueError(f"no picture file {written!r} next to the programme") from None
+    except IsADirectoryError:
+        raise ValueError(f"{written!r} is a folder, not a picture file") from None
+    except OSError as error:
+        raise ValueError(f"cannot read the picture {written!r}: {error.strerror}") from None
+    if not head.startswith(_IMAGE_MAGIC):
+        raise ValueError(f"{written!r} is not a PNG or GIF picture")
+    return str(image)
 
 
 def default_programme_path() -> Path:

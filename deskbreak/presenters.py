@@ -1,10 +1,11 @@
 """How prompts reach the user: on the desktop (notification + prompt window) or in a console.
 
-A presenter shows prompts and messages and reports answers through the callbacks it was given.
-Threading: `show_prompt`, `dismiss`, `ask_headache`, `message` and `close` are called from the
-engine thread only. Callbacks (`on_answer`, `on_checkin`) come from other threads (a window's
-reader thread, the notifier's bus thread, the console's stdin thread): the receiver must post
-them to the engine thread, never touch engine state directly.
+A presenter only serialises the engine's prompt card: it never looks anything up. What the user
+does comes back through the `Inbox` it was built with, as commands (the notification's buttons)
+or typed window messages (ui/prompt_protocol.py).
+Threading: every presenter method is called from the engine thread only. The notification's
+action callback and the window's reader thread run on their own threads and only hand what
+they received to the inbox, which posts it to the engine thread.
 """
 
 from __future__ import annotations
@@ -15,63 +16,20 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import IO, Any, Protocol
+from typing import IO, Any
 
-from deskbreak.core.events import Answer, PromptShown
-from deskbreak.core.programme import Break, Exercise, Programme
+from deskbreak.core.commands import ANSWER_VERBS, Command, Verb, console_help
+from deskbreak.core.prompt_card import PromptCard
+from deskbreak.service.ports import Inbox, Notifier
+from deskbreak.ui.prompt_protocol import MessageError, parse_message, request_payload
 
 log = logging.getLogger(__name__)
 
-AnswerCallback = Callable[[int, Answer], None]
-CheckinCallback = Callable[[str, "int | str", "int | None"], None]
-
-
-@dataclass(frozen=True)
-class PromptView:
-    """Everything a presenter needs to show one prompt."""
-
-    prompt: PromptShown
-    brk: Break
-    exercises: tuple[Exercise, ...]
-    programme: Programme
-    snooze_allowed: bool
-    neck_checkin: bool
-
-    def headline(self) -> str:
-        if self.brk.kind.value == "movement":
-            return f"Time to get up: {self.brk.name}"
-        return f"Time for {self.brk.name}"
-
-    def body(self) -> str:
-        sat = round(self.prompt.sitting_seconds / 60)
-        parts = [f"{e.title} ({e.dose_text()})" for e in self.exercises]
-        return f"You have been sitting for {sat} min. " + "; ".join(parts)
-
-    def window_spec(self) -> dict[str, Any]:
-        """The JSON the prompt window process reads on stdin (see ui/prompt_protocol.py)."""
-        from deskbreak.ui.prompt_protocol import request_payload
-
-        return request_payload(
-            self.prompt.prompt, self.brk, self.exercises,
-            programme_title=self.programme.title, notes=self.programme.notes,
-            snooze_allowed=self.snooze_allowed,
-            snooze_reason="" if self.snooze_allowed else "no more snoozes for this break",
-            neck_checkin=self.neck_checkin)
-
-
-class Presenter(Protocol):
-    """Shows prompts; see the module docstring for the threading contract."""
-
-    def show_prompt(self, view: PromptView) -> None: ...
-
-    def dismiss(self, prompt_id: int) -> None: ...
-
-    def ask_headache(self) -> None: ...
-
-    def message(self, title: str, body: str) -> None: ...
-
-    def close(self) -> None: ...
+#: Opens the notifier, given the callback for its actions; raises if there is none here.
+NotifierOpener = Callable[[Callable[[str], None]], Notifier]
+#: What the notification says when the prompt window was closed with the window manager.
+HIDDEN_TEXT = ("The prompt is still open. Click its notification, choose \"Start a break now\" "
+               "in the tray menu, or run `deskbreak break-now` to bring it back.")
 
 
 class DesktopPresenter:
@@ -81,58 +39,89 @@ class DesktopPresenter:
     so a GUI problem can never take the service down and the service never loads Tk.
     """
 
-    def __init__(self, on_answer: AnswerCallback, on_checkin: CheckinCallback,
-                 notifier_override: str | None = None, windows: bool = True,
+    def __init__(self, inbox: Inbox, open_notifier: NotifierOpener | None, windows: bool = True,
                  window_args: tuple[str, ...] = (), speed: float = 1.0) -> None:
-        self._on_answer = on_answer
-        self._on_checkin = on_checkin
+        self._inbox = inbox
         self._windows = windows
         self._window_args = window_args
         #: `deskbreak run --speed` runs the clock faster; expiries are in real seconds.
         self._speed = speed
         self._window: subprocess.Popen[str] | None = None
         self._window_prompt: int | None = None
-        self._current_prompt: int | None = None
-        self.notifier: Any = None
+        #: The open prompt's card (read by the notification's action thread for its id only).
+        self._card: PromptCard | None = None
+        self.notifier: Notifier | None = None
         self.notifier_error: str | None = None
-        try:
-            from deskbreak.adapters.notify import choose_notifier
-
-            self.notifier = choose_notifier(self._notification_action, override=notifier_override)
-        except Exception as error:  # a missing notification server must not stop the service
-            self.notifier_error = str(error)
-            log.warning("no notifications: %s", error)
+        if open_notifier is not None:
+            try:
+                self.notifier = open_notifier(self._notification_action)
+            except Exception as error:  # a missing notification server must not stop the service
+                self.notifier_error = str(error)
+                log.warning("no notifications: %s", error)
 
     def _notification_action(self, key: str) -> None:
-        prompt_id = self._current_prompt
-        if prompt_id is None:
+        """On the notifier's thread: a button, or the notification itself ("default")."""
+        card = self._card
+        if card is None:
             return
         if key == "default":
-            # Clicking the notification itself brings the prompt window back up.
+            # Clicking the notification brings the prompt back (never starts a new one).
+            self._inbox.command(Command(Verb.BREAK_NOW, prompt=card.prompt), "notification")
             return
-        try:
-            answer = Answer(key)
-        except ValueError:
+        verb = next((v for v, answer in ANSWER_VERBS.items() if answer.value == key), None)
+        if verb is None:
             log.debug("ignoring notification action %r", key)
             return
-        self._on_answer(prompt_id, answer)
+        self._inbox.command(Command(verb, prompt=card.prompt), "notification")
 
-    def show_prompt(self, view: PromptView) -> None:
-        if self._current_prompt is not None:  # one prompt on screen at a time
-            self.dismiss(self._current_prompt)
-        self._current_prompt = view.prompt.prompt
-        if self.notifier is not None:
-            actions = [("default", "Open"), ("done", "Done")]
-            if view.snooze_allowed:
-                actions.append(("snooze", f"Snooze {view.brk.snooze.minutes:g} min"))
-            actions.append(("skip", "Skip"))
-            try:
-                expire = view.programme.settings.respond_within_seconds / self._speed
-                self.notifier.show(view.headline(), view.body(), actions, expire_seconds=expire)
-            except Exception as error:
-                log.warning("notification failed: %s", error)
+    def show_prompt(self, card: PromptCard) -> None:
+        if self._card is not None:  # one prompt on screen at a time
+            self.dismiss(self._card.prompt)
+        self._card = card
+        self._notify(card)
         if self._windows:
-            self._open_window("deskbreak.ui.prompt_window", view.window_spec(), view.prompt.prompt)
+            self._open_window("deskbreak.ui.prompt_window", request_payload(card), card.prompt)
+
+    def _notify(self, card: PromptCard) -> None:
+        if self.notifier is None:
+            return
+        actions = [("default", "Open"), ("done", "Done")]
+        if card.snooze_allowed:
+            actions.append(("snooze", f"Snooze {card.snooze_minutes:g} min"))
+        actions.append(("skip", "Skip"))
+        try:
+            self.notifier.show(card.headline, card.body(), actions,
+                               expire_seconds=card.respond_within_seconds / self._speed)
+        except Exception as error:
+            log.warning("notification failed: %s", error)
+
+    def reopen(self, prompt_id: int) -> bool:
+        card = self._card
+        if card is None or card.prompt != prompt_id:
+            return False
+        if not self._windows:
+            self._notify(card)
+            return True
+        window = self._window
+        if window is not None and self._window_prompt == prompt_id and window.poll() is None:
+            return False  # still on screen
+        self._open_window("deskbreak.ui.prompt_window", request_payload(card), prompt_id)
+        return True
+
+    def started(self, prompt_id: int) -> None:
+        if self._card is not None and self._card.prompt == prompt_id:
+            self._withdraw_notification()
+
+    def hidden(self, prompt_id: int) -> None:
+        if self._card is not None and self._card.prompt == prompt_id:
+            self.message("deskbreak: prompt hidden", HIDDEN_TEXT)
+
+    def _withdraw_notification(self) -> None:
+        if self.notifier is not None:
+            try:
+                self.notifier.close()
+            except Exception as error:
+                log.debug("closing the notification failed: %s", error)
 
     def _open_window(self, module: str, spec: dict[str, Any], prompt_id: int | None) -> None:
         try:
@@ -142,40 +131,34 @@ class DesktopPresenter:
         except OSError as error:
             log.warning("could not open the prompt window: %s", error)
             return
-        assert process.stdin is not None and process.stdout is not None
+        stdin, stdout = process.stdin, process.stdout
+        if stdin is None or stdout is None:  # pragma: no cover - both are pipes above
+            return
         try:
-            process.stdin.write(json.dumps(spec))
-            process.stdin.close()
+            stdin.write(json.dumps(spec))
+            stdin.close()
         except OSError as error:
             log.warning("prompt window did not take its spec: %s", error)
         self._window, self._window_prompt = process, prompt_id
-        threading.Thread(target=self._read_window, args=(process.stdout, prompt_id),
+        threading.Thread(target=self._read_window, args=(stdout, prompt_id),
                          name="prompt-window-reader", daemon=True).start()
 
     def _read_window(self, stream: IO[str], prompt_id: int | None) -> None:
-        """Runs on its own thread: turns the window's JSON lines into callbacks."""
+        """Runs on its own thread: hands each line, as one typed message, to the inbox."""
         for line in stream:
-            try:
-                message = json.loads(line)
-            except json.JSONDecodeError:
-                log.warning("prompt window said something unexpected: %r", line[:200])
+            if not line.strip():
                 continue
-            if "checkin" in message:
-                self._on_checkin(str(message["checkin"]), message.get("value"), prompt_id)
-            elif "answer" in message and prompt_id is not None:
-                try:
-                    self._on_answer(prompt_id, Answer(message["answer"]))
-                except ValueError:
-                    log.warning("unknown answer from the prompt window: %r", message)
+            try:
+                message = parse_message(line)
+            except MessageError as error:
+                log.warning("refused a line from the prompt window: %s", error)
+                continue
+            self._inbox.window_message(prompt_id, message)
 
     def dismiss(self, prompt_id: int) -> None:
-        if prompt_id == self._current_prompt:
-            self._current_prompt = None
-            if self.notifier is not None:
-                try:
-                    self.notifier.close()
-                except Exception as error:
-                    log.debug("closing the notification failed: %s", error)
+        if self._card is not None and prompt_id == self._card.prompt:
+            self._card = None
+            self._withdraw_notification()
         window = self._window
         if window is not None and self._window_prompt == prompt_id and window.poll() is None:
             window.terminate()
@@ -201,12 +184,13 @@ class DesktopPresenter:
     def close(self) -> None:
         if self._window is not None and self._window.poll() is None:
             self._window.terminate()
-        if self.notifier is not None:
-            for step in (self.notifier.close, self.notifier.shutdown):
+        notifier = self.notifier
+        if notifier is not None:
+            for name, step in (("close", notifier.close), ("shutdown", notifier.shutdown)):
                 try:
                     step()
                 except Exception as error:  # shutting down: nothing left to tell the user
-                    log.debug("notifier %s: %s", step.__name__, error)
+                    log.debug("notifier %s: %s", name, error)
 
 
 class ConsolePresenter:
@@ -215,31 +199,42 @@ class ConsolePresenter:
     Used when there is no desktop (a server, an SSH session) or with `deskbreak run --console`.
     """
 
-    HELP = "answer: [d]one, [s]nooze, s[k]ip; also [p]ause, [r]esume, [?] status, [q]uit"
-
     def __init__(self, out: IO[str] | None = None) -> None:
         self._out = out or sys.stdout
         self.current_prompt: int | None = None
+        self._card: PromptCard | None = None
 
     def _print(self, text: str) -> None:
         print(text, file=self._out, flush=True)
 
-    def show_prompt(self, view: PromptView) -> None:
-        self.current_prompt = view.prompt.prompt
-        self._print(f"\n[{view.prompt.at:%H:%M}] {view.headline()} (prompt {view.prompt.prompt})")
-        self._print(f"  You have been sitting for {round(view.prompt.sitting_seconds / 60)} min.")
-        for exercise in view.exercises:
+    def show_prompt(self, card: PromptCard) -> None:
+        self.current_prompt, self._card = card.prompt, card
+        self._print(f"\n[{card.shown_at:%H:%M}] {card.headline} (prompt {card.prompt})")
+        self._print(f"  {card.reason}")
+        for exercise in card.exercises:
             self._print(f"  - {exercise.title}: {exercise.dose_text()}")
             for number, step in enumerate(exercise.steps, start=1):
                 self._print(f"      {number}. {step}")
             for caution in exercise.cautions:
                 self._print(f"      ! {caution}")
-        snooze = "" if view.snooze_allowed else " (snooze is not allowed now)"
-        self._print(f"  {self.HELP}{snooze}")
+        snooze = "" if card.snooze_allowed else f" (no snooze: {card.snooze_reason})"
+        self._print(f"  answer: d done, s snooze, k skip{snooze}")
+
+    def reopen(self, prompt_id: int) -> bool:
+        if self._card is None or self._card.prompt != prompt_id:
+            return False
+        self.show_prompt(self._card)
+        return True
+
+    def started(self, prompt_id: int) -> None:
+        return None
+
+    def hidden(self, prompt_id: int) -> None:
+        return None
 
     def dismiss(self, prompt_id: int) -> None:
         if prompt_id == self.current_prompt:
-            self.current_prompt = None
+            self.current_prompt, self._card = None, None
 
     def ask_headache(self) -> None:
         self._print("\nDid you have a headache today? Type: h none | h mild | h moderate | "
@@ -250,3 +245,7 @@ class ConsolePresenter:
 
     def close(self) -> None:
         return None
+
+    @staticmethod
+    def help() -> str:
+        return console_help()

@@ -32,7 +32,7 @@ import sqlite3
 import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import fields
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -608,6 +608,16 @@ class SqliteStore:
                                    tuple(json.loads(exercises))))
             previous = value
 
+        # The clinical events are few (check-ins, diary, screenings): read them one by one.
+        # Diary answers about a day can come up to a week later (the catch-up question).
+        from deskbreak.core.compliance import CLINICAL_KINDS, clinical_events
+        from deskbreak.core.diary import CATCH_UP_DAYS
+
+        clinical = clinical_events(self.events(
+            since=datetime.combine(period.first - timedelta(days=1), time.min).astimezone(),
+            until=datetime.combine(period.last + timedelta(days=CATCH_UP_DAYS + 2),
+                                   time.min).astimezone(),
+            kinds=CLINICAL_KINDS), period)
         return Facts(
             chains_by_day=[(to_date(d), Outcome(o), n, z) for d, o, n, z in by_day],
             chains_by_break=[(b, Outcome(o), n, z) for b, o, n, z in by_break],
@@ -620,6 +630,7 @@ class SqliteStore:
             headaches=[(to_date(day), level) for day, level in headaches],
             programmes=[(datetime.fromisoformat(at), title, programme_hash)
                         for at, title, programme_hash in programmes],
+            clinical=clinical,
         )
 
     def highest_prompt_id(self) -> int:

@@ -94,13 +94,13 @@ def test_show_prints_the_phase_and_doses_of_the_day() -> None:
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert out.startswith("Neck-related headache: settle and strengthen (phase 1)\n")
-    assert re.search(r"^Phase on .*14 December 2026: build endurance$", out, re.MULTILINE)
+    assert re.search(r"^Phase on .*14 December 2026: build endurance \(chin nod stage 3\)$", out, re.MULTILINE)
     assert "week 3" in out
-    assert "Neck micro break (micro break): every 25 min of sitting, takes 1 min 15 s" in out
+    assert "Neck micro break (micro break): every 25 min of sitting, takes 1 min 30 s" in out
     assert "Get up and move (movement break): every 50 min of sitting, takes 3 min" in out
-    assert "[chin-tuck]: 6 reps, hold 10 s" in out  # week 3 dose
+    assert "[chin-nod]: 8 reps, hold 10 s" in out  # week 3 dose: the nod's stage 3
     assert "[scapular-setting]: 6 reps, hold 5 s, 2 sets, rest 10 s between sets" in out
-    assert "Slide your chin gently straight back" in out  # the steps
+    assert "Nod very slowly, as if saying a small yes" in out  # the steps
     assert "Stop if you feel dizzy" in out  # the cautions
 
 
@@ -109,7 +109,7 @@ def test_show_before_the_first_phase_prints_the_starting_doses() -> None:
     assert result.returncode == 0
     assert re.search(r"^Phase on .*30 November 2026: starting doses$", result.stdout,
                      re.MULTILINE)
-    assert "[chin-tuck]: 6 reps, hold 5 s" in result.stdout
+    assert "[chin-nod]: 5 reps, hold 5 s" in result.stdout
 
 
 def test_show_on_a_broken_file_fails_without_a_traceback(tmp_path: Path) -> None:

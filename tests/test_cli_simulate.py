@@ -63,10 +63,12 @@ def test_simulate_prints_json_lines_with_the_documented_keys(tmp_path: Path) -> 
     assert (first["at"], first["prompt"], first["break"], first["kind"]) == (
         "2026-11-30T08:55:00+00:00", 1, "Neck micro break", "micro")
     assert first["sitting_seconds"] == 1500
-    assert first["exercises"] == ["chin-tuck", "eye-break"]
+    assert first["exercises"] == ["chin-nod", "eye-break", "suboccipital-release"]
     assert outcomes[0] == {"at": "2026-11-30T08:55:30+00:00", "event": "outcome", "prompt": 1,
                            "series": 1, "break": "Neck micro break", "kind": "micro",
-                           "outcome": "done", "exercises": ["chin-tuck", "eye-break"]}
+                           "outcome": "done",
+                           "exercises": ["chin-nod", "eye-break", "suboccipital-release"],
+                           "finished": ["chin-nod", "eye-break", "suboccipital-release"]}
     # seven minutes idle ends the first bout, back-dated to the last input
     assert bouts[0]["start"] == "2026-11-30T08:30:00+00:00"
     assert bouts[0]["end"] == "2026-11-30T09:41:00+00:00"
@@ -153,3 +155,40 @@ def test_a_trace_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
     result = simulate(tmp_path, trace)
     assert result.returncode == 0, result.stderr
     assert '"event":"bout_start"' in result.stdout
+
+
+def test_a_trace_can_stop_a_guided_break_part_way_and_the_json_lines_carry_it(
+        tmp_path: Path) -> None:
+    trace = TRACE.replace("08:55:30,respond done", "08:55:30,respond partial 1 busy").replace(
+        "10:13:20,respond snooze", "10:13:20,respond stopped symptoms")
+    result = simulate(tmp_path, trace)
+    assert result.returncode == 0, result.stderr
+    out = events(result.stdout)
+    prompts = {e["prompt"]: e for e in out if e["event"] == "prompt"}
+    outcomes = [e for e in out if e["event"] == "outcome"]
+    partial = next(e for e in outcomes if e["outcome"] == "partial")
+    assert partial["finished"] == prompts[partial["prompt"]]["exercises"][:1]
+    assert partial["stop_reason"] == "busy"
+    stopped = next(e for e in outcomes if e["outcome"] == "stopped")
+    assert stopped["stop_reason"] == "symptoms" and "finished" not in stopped
+
+
+def test_every_prompt_gets_exactly_one_outcome_even_when_the_trace_ends_with_it_open(
+        tmp_path: Path) -> None:
+    trace = TRACE.replace("2026-11-30T12:00:00,end", "2026-11-30T12:40:00,end")
+    result = simulate(tmp_path, trace)
+    assert result.returncode == 0, result.stderr
+    out = events(result.stdout)
+    shown = [e["prompt"] for e in out if e["event"] == "prompt"]
+    ended = [e["prompt"] for e in out if e["event"] == "outcome"]
+    assert sorted(ended) == sorted(shown)
+
+
+@pytest.mark.parametrize("row", ["respond partial", "respond partial 0", "respond stopped 2",
+                                 "respond done busy", "respond stopped lazy"])
+def test_a_malformed_respond_row_is_refused(tmp_path: Path, row: str) -> None:
+    trace = f"at,what\n2026-11-30T08:30:00,active\n2026-11-30T08:40:00,{row}\n" \
+            "2026-11-30T09:00:00,end\n"
+    result = simulate(tmp_path, trace)
+    assert result.returncode != 0
+    assert "trace.csv:3: write 'respond done'" in result.stderr

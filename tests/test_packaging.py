@@ -132,6 +132,9 @@ def test_readme_links_are_absolute_so_they_work_on_the_package_index() -> None:
     relative = [t for t in targets if not t.startswith(("https://", "http://", "#", "mailto:"))]
     assert relative == [], ("write these as https://github.com/deskbreak/deskbreak/blob/main/"
                             "PATH (or /tree/main/ for a folder)")
+    # A picture must be the file itself: a /blob/ address is a web page, blank on the index.
+    pictures = re.findall(r"!\[[^\]]*\]\(([^)\s]+)", (REPO / "README.md").read_text())
+    assert [p for p in pictures if "/blob/" in p] == [], "use /raw/main/ for pictures"
 
 
 def test_the_sdist_carries_every_test_the_docs_installers_and_licence(built: Built) -> None:

@@ -24,7 +24,11 @@ from deskbreak.core.events import (
     PromptDeferred,
     PromptOutcome,
     PromptShown,
+    HeadacheDiary,
     Resumed,
+    SafetyAdvice,
+    Screening,
+    ScreeningDue,
     SnoozeRefused,
 )
 
@@ -69,8 +73,11 @@ def sample_log() -> list[Event]:
     bouts: Mon 75, 60, 30, 100 min; Tue 50 min: 5 bouts, 315 min, longest 100,
     over 30: 4 (60 counts, 30 does not), over 60: 2 (60 does not).
     neck: Sun 2 (before the period), Mon 3 and 5, Tue 5, 7 and 8.
-    flags: Mon 09:38 3>2 (chin-tuck, neck-rotation), Mon 13:32 5>3 (both), Tue 11:32 8>7
-    (neck-rotation); Tue 09:44 5=5 and Tue 11:00 (no break) are not flags.
+    clear rises (2 or more, against the rating before the break, else the previous one that
+    day): Mon 13:32 5 from 3 (chin-tuck, neck-rotation), Tue 11:32 8 from 5 before the break
+    (neck-rotation). Flagged (2 rises or more): neck-rotation only. Mon 09:38 3 from Sunday's 2
+    (another day), Tue 09:44 5=5 and Tue 11:00 (no break) are not rises.
+    before/after pairs: Tue 11:30/11:32 5 -> 8 (neck-rotation).
     headache: Mon mild, Tue none.
     """
     return [
@@ -122,6 +129,7 @@ def sample_log() -> list[Event]:
         ended(at(3, 10, 31), 10, 10, Outcome.SNOOZED, NECK),  # never answered again
         CheckinAnswered(at(3, 11, 0), "neck", 7),  # no break attached: no flag
         shown(at(3, 11, 30), 11, 11, ("neck-rotation",)),
+        CheckinAnswered(at(3, 11, 30), "neck_before", 5, 11),  # the rating before the break
         ended(at(3, 11, 31), 11, 11, Outcome.DONE, ("neck-rotation",)),
         CheckinAnswered(at(3, 11, 32), "neck", 8, 11, ("neck-rotation",)),
         CheckinAnswered(at(3, 17, 31), "headache", "none"),
@@ -129,6 +137,10 @@ def sample_log() -> list[Event]:
         shown(at(4, 9, 30), 12, 12, NECK),
         ended(at(4, 9, 31), 12, 12, Outcome.DONE, NECK),
         CheckinAnswered(at(4, 9, 32), "neck", 10, 12, NECK),
+        ScreeningDue(at(4, 9, 32), "neck 7 or more"),
+        Screening(at(4, 9, 34), "neck 7 or more", {"sudden_severe": False, "arm_symptoms": True}),
+        SafetyAdvice(at(4, 9, 34), "neck 7 or more", True, "same_day", at(5, 0, 0)),
+        HeadacheDiary(at(4, 17, 0), "2026-03-04", 4, "1-4h", False),
     ]
 
 

@@ -156,6 +156,12 @@ _BY_TYPE: dict[str, st.SearchStrategy[Any]] = {
     "tuple[str, ...]": st.lists(st.text(), max_size=4).map(tuple),
     "tuple[dict[str, Any], ...]": st.lists(_DOSE, max_size=3).map(tuple),
     "Outcome": st.sampled_from(Outcome),
+    "bool": st.booleans(),
+    "bool | None": st.none() | st.booleans(),
+    "str | None": st.none() | st.text(),
+    "dict[str, bool]": st.dictionaries(st.text(), st.booleans(), max_size=5),
+    # The prompt card travels with a PromptShown to the presenters; it is never stored.
+    "PromptCard | None": st.none(),
 }
 
 

@@ -157,13 +157,14 @@ def _sound() -> Probe:
 
 
 def _notifications() -> Probe:
-    from deskbreak.adapters.notify import choose_notifier
+    from deskbreak.adapters.notify import choose_notifier, describe_actions
 
     notifier = choose_notifier(lambda key: None)
     try:
         server = getattr(notifier, "server", None)
         reading = f"server {server}" if server else "ready"
-        reading += ", with action buttons" if notifier.supports_actions else ", no buttons"
+        display = getattr(notifier, "action_display", "none")
+        reading += ": " + describe_actions(display, getattr(notifier, "server_name", ""))
         hint = None
         if notifier.name == "console":
             hint = ("no notification server found: on Linux install one (e.g. dunst) or use a "

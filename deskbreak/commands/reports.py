@@ -135,7 +135,26 @@ def build_report(store: SqliteStore, period: Period) -> tuple[Report, datetime, 
 
     since = _local_midnight(period.first)
     until = _local_midnight(period.last + timedelta(days=1))
-    return summarise_facts(store.report_facts(period), period), since, until
+    review = _programme_review_date(store, until)
+    return summarise_facts(store.report_facts(period), period, review), since, until
+
+
+def _programme_review_date(store: SqliteStore, until: datetime) -> date | None:
+    """The review date of the programme in force at the end of the period (for the review
+    banner): from the file the log last loaded, else the installed programme; None when it has
+    none or cannot be read (a report never fails for it)."""
+    from deskbreak.core.events import ProgrammeLoaded
+    from deskbreak.paths import user_paths
+
+    loaded = [e for e in store.events(until=until, kinds=("programme",))
+              if isinstance(e, ProgrammeLoaded)]
+    paths = [Path(loaded[-1].path)] if loaded else []
+    for path in [*paths, user_paths().installed_programme]:
+        data = _read_yaml_mapping(path)
+        if data is not None:
+            review = data.get("review")
+            return review if isinstance(review, date) else None
+    return None
 
 
 def cmd_log(args: argparse.Namespace) -> int:
@@ -160,15 +179,21 @@ def cmd_log(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from deskbreak.reporting.prescription import find_prescription, prescription_lines
     from deskbreak.reporting.text import report_lines
 
     period = resolve_period(args, today(args))
     store = open_for_reading(args)
     try:
-        report, _, _ = build_report(store, period)
+        report, _, until = build_report(store, period)
+        prescription = find_prescription(store, period.first, period.last, until)
     finally:
         store.close()
-    sys.stdout.write("\n".join(report_lines(report)) + "\n")
+    lines = list(report_lines(report))
+    # What was prescribed goes right under the report's heading (its first blank line).
+    at = lines.index("") + 1 if "" in lines else len(lines)
+    lines[at:at] = [*prescription_lines(prescription), ""]
+    sys.stdout.write("\n".join(lines) + "\n")
     return 0
 
 
@@ -180,23 +205,36 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         check_export_target(args.out, store, force=args.force)
         report, since, until = build_report(store, period)
-        if args.format == "html":
-            from deskbreak.reporting.html import Header, generated_text, render_html
+        if args.format in ("html", "json"):
+            # The prescription and the clinic record (`deskbreak clinic` reads it) ride along.
+            from deskbreak.reporting.prescription import report_data
 
             patient, prescriber, programme = _programme_header(store, until)
+            prescription, record = report_data(store, report, since, until,
+                                               args.patient or patient, datetime.now())
+        if args.format == "html":
+            from deskbreak.reporting.clinic import add_section, data_document, embed_data
+            from deskbreak.reporting.export import summary_dict
+            from deskbreak.reporting.html import Header, generated_text, render_html
+            from deskbreak.reporting.prescription import prescription_html
+
             header = Header(patient=args.patient or patient, prescribed_by=prescriber,
                             programme=programme, generated=generated_text(datetime.now()))
             from deskbreak.reporting.export import HEALTH_DATA_NOTICE
 
             # The first line says what the file holds (after the doctype, which must come first
-            # for standards mode), as a comment a browser does not show.
+            # for standards mode), as a comment a browser does not show. The prescription and
+            # the data the clinic view reads go in first.
             page = render_html(report, header)
+            page = add_section(page, prescription_html(prescription))
+            page = embed_data(page, data_document(record, summary_dict(report), prescription))
             doctype = "<!DOCTYPE html>" if page.startswith("<!DOCTYPE html>") else ""
             text = f"{doctype}<!-- {HEALTH_DATA_NOTICE} -->\n" + page.removeprefix(doctype)
         elif args.format == "json":
             from deskbreak.reporting.export import to_json
 
-            text = to_json(report, store.events(since, until))
+            text = to_json(report, store.events(since, until),
+                           extra={"clinic": record, "prescription": prescription})
         else:
             from deskbreak.reporting.export import to_csv
 

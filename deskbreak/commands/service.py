@@ -1,4 +1,8 @@
-"""`deskbreak run` and the commands that talk to the running service, plus `doctor`."""
+"""`deskbreak run` and the commands that talk to the running service, plus `doctor`.
+
+The commands sent to the service come from the one vocabulary in deskbreak.core.commands:
+each verb is a subcommand here, checked by the same builder as the socket, tray and console.
+"""
 
 from __future__ import annotations
 
@@ -9,20 +13,20 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from deskbreak.core.commands import COMMANDS, Command, Verb, command_from_request
 from deskbreak.errors import DeskbreakError
 
-#: Commands sent to the running service as they are, with the help shown for each.
-SIMPLE_COMMANDS = {
-    "resume": "let prompts come again",
-    "break-now": "start a break now",
-    "done": "answer the open prompt: done",
-    "snooze": "answer the open prompt: snooze",
-    "skip": "answer the open prompt: skip",
-    "reload": "re-read the programme file now",
-    "quit": "stop the running service",
-}
+if TYPE_CHECKING:
+    from deskbreak.adapters.tray import Tray
+    from deskbreak.paths import Paths
+    from deskbreak.service import Sensors, Service
+    from deskbreak.service.engine_thread import EngineThread, Mailbox
+
+#: Verbs whose subcommand takes arguments of its own (registered by hand below); every other
+#: verb is a plain subcommand that sends itself.
+_VERBS_WITH_OWN_PARSER = (Verb.STATUS, Verb.PAUSE, Verb.CHECKIN)
 
 
 def register(subparsers: Any) -> None:
@@ -53,9 +57,10 @@ def register(subparsers: Any) -> None:
                        help="how long (default: until `deskbreak resume`)")
     pause.set_defaults(func=cmd_pause)
 
-    for name, text in SIMPLE_COMMANDS.items():
-        parser = subparsers.add_parser(name, help=text)
-        parser.set_defaults(func=cmd_simple, control_command=name)
+    for spec in COMMANDS:
+        if spec.verb not in _VERBS_WITH_OWN_PARSER:
+            parser = subparsers.add_parser(spec.verb.value, help=spec.help)
+            parser.set_defaults(func=cmd_simple, verb=spec.verb)
 
     checkin = subparsers.add_parser("checkin", help="record a symptom check-in now")
     checkin.add_argument("question", choices=("neck", "headache"))
@@ -76,17 +81,19 @@ def register(subparsers: Any) -> None:
     autostart.set_defaults(func=cmd_autostart)
 
 
-def _send(command: str, args: dict[str, Any] | None = None) -> dict[str, Any]:
+def _send(command: Command) -> dict[str, Any]:
+    """Send `command` to the running service; its reply, or DeskbreakError with its message."""
     from deskbreak.control import send
 
-    response: dict[str, Any] = send(command, args)
+    request = command.request()
+    response: dict[str, Any] = send(request["command"], request["args"])
     if not response.get("ok"):
-        raise DeskbreakError(response.get("message") or f"{command} failed")
+        raise DeskbreakError(response.get("message") or f"{command.verb.value} failed")
     return response
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    data = _send("status")["data"]
+    data = _send(Command(Verb.STATUS))["data"]
     if args.json:
         print(json.dumps(data, indent=2))
         return 0
@@ -106,12 +113,12 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_pause(args: argparse.Namespace) -> int:
-    print(_send("pause", {"for": args.duration})["message"])
+    print(_send(command_from_request("pause", {"for": args.duration}))["message"])
     return 0
 
 
 def cmd_simple(args: argparse.Namespace) -> int:
-    print(_send(args.control_command)["message"])
+    print(_send(Command(args.verb))["message"])
     return 0
 
 
@@ -121,7 +128,8 @@ def cmd_checkin(args: argparse.Namespace) -> int:
         if not args.value.isdigit():
             raise DeskbreakError("the neck score is a whole number from 0 to 10")
         value = int(args.value)
-    print(_send("checkin", {"question": args.question, "value": value})["message"])
+    command = command_from_request("checkin", {"question": args.question, "value": value})
+    print(_send(command)["message"])
     return 0
 
 
@@ -149,7 +157,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     print(f"{'service log':18} {paths.service_log}")
     _doctor_install_lines()
     try:
-        data = _send("status")["data"]
+        data = _send(Command(Verb.STATUS))["data"]
         print(f"{'service':18} running (pid {data['pid']}): {data['line']}")
         for line in data.get("programme_problems") or []:
             print(f"{'':18} programme problem: {line}")
@@ -201,7 +209,8 @@ def has_display() -> tuple[bool, str]:
 def cmd_run(args: argparse.Namespace) -> int:
     from deskbreak.instance import InstanceLock
     from deskbreak.paths import ensure_private_dir, user_paths
-    from deskbreak.service import install_signal_handlers, setup_service_logging
+    from deskbreak.service.engine_thread import EngineThread, Mailbox
+    from deskbreak.service.runtime import install_signal_handlers, setup_service_logging
 
     if args.poll <= 0 or args.speed <= 0:
         raise DeskbreakError("--poll and --speed must be more than 0")
@@ -216,14 +225,17 @@ def cmd_run(args: argparse.Namespace) -> int:
             ok, why = has_display()
             if not ok:
                 console_reason = why
-        # The service, once built: the tray icon shows before it (see run_with_tray).
-        built: list[Any] = []
-        tray = None
+        # The engine thread's queue exists first: the tray, the presenter and the service all
+        # hand what the user did to it, and it holds it until the engine starts.
+        engine_thread = EngineThread()
+        inbox = Mailbox(engine_thread)
+        built: list[Service] = []
+        tray: Tray | None = None
         if console_reason is None:
             try:
                 from deskbreak.adapters.tray import Tray
 
-                tray = Tray(lambda command: built[0].tray_command(command) if built else None)
+                tray = Tray(lambda words: inbox.words(words, "tray"))
             except (DeskbreakError, ImportError) as error:
                 # Notifications and prompt windows still work without a tray icon.
                 print(f"deskbreak: no tray icon ({error}); prompts still come as "
@@ -242,7 +254,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         install_signal_handlers(stop)  # signal handlers can only be set on the main thread
 
         def start() -> None:
-            service = build_service(args, paths, tray, console=console_reason is not None)
+            service = build_service(args, paths, engine_thread, inbox, tray,
+                                    console=console_reason is not None)
             built.append(service)
             service.start_background()
             print(f"deskbreak: running {service.engine.programme.title!r} (pid {os.getpid()}); "
@@ -263,19 +276,22 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_service(args: argparse.Namespace, paths: Any, tray: Any, console: bool) -> Any:
-    """Load the programme (falling back to the shipped default when it is broken) and build
-    the service with its presenter."""
+def build_service(args: argparse.Namespace, paths: Paths, engine_thread: EngineThread,
+                  inbox: Mailbox,
+                  tray: Tray | None, console: bool) -> Service:
+    """Load the programme (falling back to the shipped default when it is broken), open the
+    OS readers and the presenter, and build the service with all of them."""
     from deskbreak.clock_system import ScaledClock, SystemClock
+    from deskbreak.core.clock import Clock
     from deskbreak.core.events import ProgrammeRejected
     from deskbreak.core.programme_file import ProgrammeInvalid
     from deskbreak.library import default_programme_path, load_programme, shipped_default_programme
-    from deskbreak.presenters import ConsolePresenter, DesktopPresenter
     from deskbreak.service import RunOptions, Service
+    from deskbreak.service.ports import Presenter
     from deskbreak.store import open_store
 
     programme_path = (args.programme or default_programme_path()).resolve()
-    clock = ScaledClock(args.speed) if args.speed != 1.0 else SystemClock()
+    clock: Clock = ScaledClock(args.speed) if args.speed != 1.0 else SystemClock()
     rejected: ProgrammeRejected | None = None
     try:
         programme = load_programme(programme_path)
@@ -293,6 +309,8 @@ def build_service(args: argparse.Namespace, paths: Any, tray: Any, console: bool
     options = RunOptions(programme_path=programme_path, poll_seconds=args.poll,
                          console=args.console, speed=args.speed,
                          idle_source=args.idle_source, windows=not args.no_windows)
+    presenter: Presenter
+
     def open_log() -> Any:
         # A damaged log was set aside and a new one started: say so in one line, as report
         # and simulate --log do.
@@ -301,20 +319,55 @@ def build_service(args: argparse.Namespace, paths: Any, tray: Any, console: bool
             print(f"deskbreak: {store.notice}", file=sys.stderr, flush=True)
         return store
 
-    service = Service(options, paths, clock, programme,
-                      open_store=open_log, startup_rejection=rejected)
-    service.tray = tray
     if console:
-        service.presenter = ConsolePresenter()
+        from deskbreak.presenters import ConsolePresenter
+
+        presenter = ConsolePresenter()
     else:
+        from deskbreak.adapters.notify import choose_notifier
+        from deskbreak.presenters import DesktopPresenter
+
         window_args = ("--speed", f"{options.speed:g}") if options.speed != 1.0 else ()
-        service.presenter = DesktopPresenter(service.post_answer, service.post_checkin,
-                                             windows=options.windows, speed=options.speed,
-                                             window_args=window_args)
-    return service
+        presenter = DesktopPresenter(inbox, lambda on_action: choose_notifier(on_action),
+                                     windows=options.windows, speed=options.speed,
+                                     window_args=window_args)
+    return Service(options=options, paths=paths, clock=clock, programme=programme,
+                   engine_thread=engine_thread, open_store=open_log,
+                   presenter=presenter, sensors=open_sensors(options.idle_source),
+                   load_programme=load_programme, tray=tray, startup_rejection=rejected)
 
 
-def run_with_tray(tray: Any, start: Callable[[], None]) -> None:
+def open_sensors(idle_override: str | None) -> Sensors:
+    """The OS readers that work here: idle time, screen lock, fullscreen windows."""
+    import logging
+
+    from deskbreak.adapters.idle import choose_idle_source
+    from deskbreak.service import Sensors
+
+    log = logging.getLogger("deskbreak.service")
+    sensors = Sensors(reopen_idle=lambda: choose_idle_source(idle_override))
+    try:
+        sensors.idle = choose_idle_source(idle_override)
+        log.info("idle source: %s", sensors.idle.name)
+    except DeskbreakError as error:
+        sensors.idle_error = str(error)
+        log.info("no idle source; counting all time as sitting: %s", error)
+    try:
+        from deskbreak.adapters.session import choose_lock_source
+
+        sensors.lock = choose_lock_source()
+    except Exception as error:  # lock detection is a refinement; idle time still works
+        log.info("no screen-lock source: %s", error)
+    try:
+        from deskbreak.adapters.fullscreen import choose_fullscreen_detector
+
+        sensors.fullscreen = choose_fullscreen_detector().active_window_is_fullscreen
+    except Exception as error:
+        log.info("no fullscreen detection: %s", error)
+    return sensors
+
+
+def run_with_tray(tray: Tray, start: Callable[[], None]) -> None:
     """Show the icon first, then start the service from the tray's setup callback (another
     thread), so the icon appears as soon as possible. A start-up error ends the tray and is
     raised here, on the main thread, for the CLI to report."""
@@ -332,42 +385,29 @@ def run_with_tray(tray: Any, start: Callable[[], None]) -> None:
         raise failures[0]
 
 
-def console_loop(service: Any) -> None:
-    """Read one-letter answers from stdin until quit; without stdin, wait until stopped."""
-    from deskbreak.core.events import Answer
+def console_loop(service: Service) -> None:
+    """Read commands (letters or words) from stdin until quit; without stdin, wait until
+    stopped."""
+    from deskbreak.core.commands import CommandError, console_help, parse_console
 
-    stopped = service.finished
-    keys = {"d": Answer.DONE, "s": Answer.SNOOZE, "k": Answer.SKIP}
+    print(f"deskbreak: {console_help()}", flush=True)
 
     def reader() -> None:
         for line in sys.stdin:
-            word = line.strip().lower()
-            if not word:
+            if not line.strip():
                 continue
             try:
-                if word[0] in keys and word not in ("status",):
-                    _, message = service.call(lambda a=keys[word[0]]: service.answer(a))
-                elif word == "q" or word == "quit":
-                    service.request_quit()
-                    return
-                elif word[0] == "p":
-                    spec = word[1:].strip() or "30m"
-                    message = service.call(lambda s=spec: service.pause(s))
-                elif word[0] == "r":
-                    message = service.call(service.resume)
-                elif word[0] == "h":
-                    level = word[1:].strip()
-                    message = service.call(lambda lv=level: service.checkin("headache", lv))
-                elif word[0] == "b":
-                    message = service.call(service.break_now)
-                else:
-                    message = service.call(service.status)["line"]
-            except DeskbreakError as error:
-                message = str(error)
-            print(f"deskbreak: {message}", flush=True)
+                command = parse_console(line)
+            except CommandError as error:
+                print(f"deskbreak: {error}", flush=True)
+                continue
+            reply = service.run(command)
+            print(f"deskbreak: {reply.message}", flush=True)
+            if command.verb is Verb.QUIT:
+                return
         # stdin closed (started without a terminal): keep running until stopped.
 
     threading.Thread(target=reader, name="console-input", daemon=True).start()
     # No timeout: the process should not wake up while nothing happens. A signal handler
     # still runs (lock waits are interruptible), and it ends the service, which sets this.
-    stopped.wait()
+    service.finished.wait()

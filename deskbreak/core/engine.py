@@ -8,19 +8,27 @@ Rules (see docs/how-it-works.md):
 - A movement break is due when the current bout reaches its `every`; a micro break when sitting
   since the last micro or movement break (or since the bout started) reaches its `every`.
   When both are due, the movement break wins.
-- Answers: done, skip, snooze (limited by the physio). No answer within `respond_within` gives
-  `taken` if the user was away for at least the break's duration in that window, else `missed`.
-- done/taken: a movement break ends the bout; a micro break restarts its own timer.
-  skipped/missed: that break comes again after another `every` of sitting.
+- Answers: done, skip, snooze (limited by the physio), and for a guided break the user started:
+  partial (stopped after finishing at least one exercise) or stopped (before finishing any).
+  No answer within `respond_within` gives `taken` if the user was away for at least the
+  break's duration in that window, else `missed`; a started break is never closed by that
+  timeout (it ends with the guided break's own answer).
+- done/partial/taken: a movement break ends the bout; a micro break restarts its own timer.
+  skipped/stopped/missed: that break comes again after another `every` of sitting.
+- A snoozed break comes back with the same exercises.
+- Every prompt gets exactly one outcome: `finish` closes the one still open.
 - No prompt outside working hours, while paused, or while the user is away, locked or asleep.
 """
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
+from deskbreak.core.diary import entry_from_answer
 from deskbreak.core.events import (
     HEADACHE_LEVELS,
     Answer,
@@ -37,6 +45,8 @@ from deskbreak.core.events import (
     SnoozeRefused,
 )
 from deskbreak.core.programme import Break, BreakKind, Exercise, Programme
+from deskbreak.core.prompt_card import make_card, snooze_refusal
+from deskbreak.core.screening import SafetyState
 from deskbreak.core.sitting import (
     Presence,
     Sample,
@@ -53,6 +63,11 @@ QUIET_AFTER_PROMPT_SECONDS = 120.0
 HEADACHE_QUESTION_BEFORE_END = timedelta(minutes=30)
 #: Neck check-in answers run from 0 (no pain) to this.
 MAX_NECK_SCORE = 10
+#: A started guided break whose answer never comes (its window was lost) is closed as stopped
+#: after this many times the break's planned duration, and never sooner than
+#: STARTED_BREAK_MIN_SECONDS: long enough for anyone doing the exercises slowly.
+STARTED_BREAK_LIMIT_FACTOR = 3
+STARTED_BREAK_MIN_SECONDS = 30 * 60
 
 
 class AnswerResult(enum.Enum):
@@ -78,6 +93,9 @@ class OpenPrompt:
     longest_away: float = 0.0
     away_start: datetime | None = None
     returned_at: datetime | None = None
+    #: When the user began the guided break (None: not started). From then on the answer
+    #: timeout no longer applies.
+    started_at: datetime | None = None
 
 
 @dataclass
@@ -87,6 +105,8 @@ class SnoozedBreak:
     series: int
     snoozes: int
     until: datetime
+    #: The exercises of the snoozed prompt: the same ones come back.
+    exercises: tuple[str, ...] = ()
 
 
 @dataclass
@@ -131,6 +151,8 @@ class Engine:
         self._plan = _PlannerState(next_prompt_id=first_prompt_id)
         #: Exercises of recent prompts, so a neck check-in can name what was just done.
         self._recent_exercises: dict[int, tuple[str, ...]] = {}
+        #: Screening and the safety pause of neck prompts (core/screening.py).
+        self._safety = SafetyState()
 
     # -- inputs -------------------------------------------------------------------------------
 
@@ -139,6 +161,8 @@ class Engine:
         """Feed one OS sample; return what happened (bouts, prompts, outcomes). `busy` says why
         a due prompt should wait ("fullscreen", "microphone in use by ..."); `fullscreen=True`
         is the same as `busy="fullscreen"`."""
+        # The phase in force today decides the breaks and doses (a cached view: cheap per tick).
+        self.programme = self.programme.on(sample.at.date())
         input_before, sample_before = self.sitting.last_input, self.sitting.last_sample_at
         set_back = sample_before is not None and (
             (sample_before - sample.at).total_seconds() > self.rules.clock_set_back_seconds)
@@ -165,34 +189,66 @@ class Engine:
         return events
 
     def finish(self, at: datetime, reason: str = "stopped") -> list[Event]:
-        """The service or trace stops: record the bout in progress, ended at the last input."""
+        """The service or trace stops: close the open prompt (so every prompt gets exactly one
+        outcome) and record the bout in progress, ended at the last input."""
+        events: list[Event] = []
+        open_prompt = self._plan.open
+        if open_prompt is not None:
+            events += self._close(at, self._unanswered_outcome(open_prompt))
         if self.sitting.bout_start is None:
-            return []
+            return events
         end = self.sitting.last_input or at
-        self.sitting, events = end_bout(self.sitting, min(end, at), at, reason)
-        return events
+        self.sitting, bout_events = end_bout(self.sitting, min(end, at), at, reason)
+        return events + bout_events
 
-    def answer(self, at: datetime, answer: Answer,
-               prompt_id: int | None = None) -> tuple[AnswerResult, list[Event]]:
-        """The user answered the open prompt (or `prompt_id`, if it is still the open one)."""
+    def start_break(self, at: datetime, prompt_id: int | None = None) -> bool:
+        """The user began the guided break of the open prompt: the answer timeout stops for it.
+        False when that prompt is no longer open."""
+        open_prompt = self._plan.open
+        if open_prompt is None or (prompt_id is not None and prompt_id != open_prompt.shown.prompt):
+            return False
+        if open_prompt.started_at is None:
+            open_prompt.started_at = at
+        return True
+
+    def answer(self, at: datetime, answer: Answer, prompt_id: int | None = None,
+               finished: tuple[str, ...] = (),
+               reason: str | None = None) -> tuple[AnswerResult, list[Event]]:
+        """The user answered the open prompt (or `prompt_id`, if it is still the open one).
+
+        `finished` names the exercises finished (PARTIAL; DONE means all of them) and `reason`
+        says why a guided break was stopped (PARTIAL and STOPPED)."""
         open_prompt = self._plan.open
         if open_prompt is None or (prompt_id is not None and prompt_id != open_prompt.shown.prompt):
             return AnswerResult.NO_PROMPT, []
         brk = open_prompt.brk
         if answer is Answer.SNOOZE:
-            if open_prompt.shown.snoozes >= brk.snooze.max_count:
-                allowed = brk.snooze.max_count
-                message = ("your physio has not allowed snoozing this break" if allowed == 0
-                           else f"already snoozed {allowed} time{'s' if allowed != 1 else ''}; "
-                           "your physio allows no more")
+            message = snooze_refusal(brk, open_prompt.shown.snoozes)
+            if message is not None:
                 return AnswerResult.SNOOZE_REFUSED, [
                     SnoozeRefused(at=at, prompt=open_prompt.shown.prompt, message=message)]
             self._plan.snoozed[brk.name] = SnoozedBreak(
                 series=open_prompt.shown.series, snoozes=open_prompt.shown.snoozes + 1,
-                until=at + timedelta(minutes=brk.snooze.minutes))
+                until=at + timedelta(minutes=brk.snooze.minutes),
+                exercises=open_prompt.shown.exercises)
             return AnswerResult.ACCEPTED, self._close(at, Outcome.SNOOZED)
-        outcome = Outcome.DONE if answer is Answer.DONE else Outcome.SKIPPED
-        return AnswerResult.ACCEPTED, self._close(at, outcome)
+        shown = open_prompt.shown.exercises
+        if answer is Answer.DONE:
+            return AnswerResult.ACCEPTED, self._close(at, Outcome.DONE, finished=shown)
+        if answer in (Answer.PARTIAL, Answer.STOPPED):
+            # Only exercises of this prompt count, in the prompt's order.
+            done = tuple(e for e in shown if e in set(finished))
+            outcome = (Outcome.PARTIAL if answer is Answer.PARTIAL and (done or not finished)
+                       else Outcome.STOPPED)
+            events = self._close(at, outcome, finished=done, reason=reason)
+            due = self._safety.after_stop(at, reason)  # stopped because of symptoms: screen
+            return AnswerResult.ACCEPTED, events + ([due] if due else [])
+        return AnswerResult.ACCEPTED, self._close(at, Outcome.SKIPPED)
+
+    def first_exercises(self, count: int) -> tuple[str, ...]:
+        """The first `count` exercises of the open prompt (the simulator's `respond partial N`)."""
+        open_prompt = self._plan.open
+        return open_prompt.shown.exercises[:max(0, count)] if open_prompt else ()
 
     def continue_prompt_ids_after(self, highest: int) -> None:
         """Number new prompts after `highest` (the service continues an existing log)."""
@@ -213,36 +269,79 @@ class Engine:
         return [Resumed(at=at, reason=reason)]
 
     def break_now(self, at: datetime) -> list[Event]:
-        """The user asked for a break now: prompt the break closest to due, whatever the timers."""
+        """The user asked for a break now: prompt the break closest to due, whatever the timers.
+        With a prompt already open, nothing new (the service shows the open one again)."""
         if self._plan.open is not None:
             return []
+        self.programme = self.programme.on(at.date())
         candidates = self._progress(at)
         if not candidates:
             candidates = [(0.0, brk) for brk in self.programme.breaks]
+        if self._safety.neck_paused(at):  # after a screening yes: movement breaks only
+            candidates = [c for c in candidates if c[1].kind is BreakKind.MOVEMENT]
+            if not candidates:
+                return []
         _, brk = max(candidates, key=lambda pair: (pair[0], pair[1].kind is BreakKind.MOVEMENT))
-        return self._show(at, brk, due_at=at, series=None, snoozes=0)
+        return self._show(at, brk, due_at=at, series=None, snoozes=0, requested=True)
 
-    def checkin(self, at: datetime, question: str, value: int | str,
+    def checkin(self, at: datetime, question: str, value: int | str | Mapping[str, Any],
                 prompt_id: int | None = None) -> list[Event]:
-        """Record a symptom check-in answer. Raises ValueError for an impossible answer."""
+        """Record a symptom check-in answer: "neck" (0-10 after a break), "neck_before" (0-10
+        before a guided break) or "headache" (a diary answer as a mapping, see
+        core/diary.py, or an old one-word level). A worrying answer adds a ScreeningDue.
+        Raises ValueError for an impossible answer."""
         exercises: tuple[str, ...] = ()
-        if question == "neck":
+        if question == "headache" and isinstance(value, Mapping):
+            entry = entry_from_answer(at, value)
+            today = entry.day == at.date().isoformat()
+            due = self._safety.after_headache(at, entry.intensity) if today else None
+            diary: list[Event] = [entry]
+            return diary + ([due] if due else [])
+        if isinstance(value, Mapping):
+            raise ValueError(f"a {question} check-in is a single answer")
+        if question in ("neck", "neck_before"):
             if (not isinstance(value, int) or isinstance(value, bool)
                     or not 0 <= value <= MAX_NECK_SCORE):
                 raise ValueError(f"neck score must be a whole number 0-{MAX_NECK_SCORE}")
             exercises = self._recent_exercises.get(prompt_id, ()) if prompt_id else ()
+            due = self._safety.after_neck(at, value)
         elif question == "headache":
             if value not in HEADACHE_LEVELS:
                 raise ValueError(f"headache must be one of {', '.join(HEADACHE_LEVELS)}")
+            due = self._safety.after_headache(at, value)
         else:
             raise ValueError(f"unknown check-in question {question!r}")
-        return [CheckinAnswered(at=at, question=question, value=value, prompt=prompt_id,
-                                exercises=exercises)]
+        answered: list[Event] = [CheckinAnswered(at=at, question=question, value=value,
+                                                 prompt=prompt_id, exercises=exercises)]
+        return answered + ([due] if due else [])
+
+    def screening(self, at: datetime, answers: Mapping[str, bool],
+                  trigger: str | None = None) -> list[Event]:
+        """The red-flag questions were answered (question id -> yes). Any yes pauses neck
+        (micro) prompts until the end of the day; movement breaks go on. Raises ValueError for
+        unknown question ids."""
+        screening, advice = self._safety.answered(at, answers, trigger)
+        return [screening, advice]
+
+    def pause_neck_prompts(self, until: datetime) -> None:
+        """Keep neck (micro) prompts paused until `until`: the service restores a safety pause
+        from today's log after a restart."""
+        current = self._safety.neck_paused_until
+        self._safety.neck_paused_until = max(until, current) if current else until
+
+    @property
+    def screening_pending(self) -> str | None:
+        """The trigger of screening questions asked and not answered yet (None: none)."""
+        return self._safety.trigger.value if self._safety.trigger else None
+
+    def neck_prompts_paused_until(self, now: datetime) -> datetime | None:
+        """The end of the safety pause of neck prompts, when one is in force at `now`."""
+        return self._safety.neck_paused_until if self._safety.neck_paused(now) else None
 
     def replace_programme(self, programme: Programme, at: datetime, path: str) -> list[Event]:
         """Bring a new programme into force, keeping the sitting state and timers that still apply."""
         names = {brk.name for brk in programme.breaks}
-        self.programme = programme
+        self.programme = programme.on(at.date())
         self.rules = SittingRules(programme.settings.natural_break_seconds,
                                   self.rules.poll_seconds)
         for table in (self._plan.anchors, self._plan.rotation, self._plan.snoozed):
@@ -250,7 +349,7 @@ class Engine:
                 del table[name]
         open_prompt = self._plan.open
         if open_prompt is not None and open_prompt.brk.name in names:
-            open_prompt.brk = programme.break_named(open_prompt.brk.name)
+            open_prompt.brk = self.programme.break_named(open_prompt.brk.name)
         return [ProgrammeLoaded(at=at, title=programme.title,
                                 programme_hash=programme.content_hash, path=path)]
 
@@ -297,6 +396,8 @@ class Engine:
         if plan.open is not None or not self._may_prompt(now):
             return False
         for brk in self.programme.breaks:
+            if brk.kind is BreakKind.MICRO and self._safety.neck_paused(now):
+                continue
             snoozed = plan.snoozed.get(brk.name)
             if snoozed is not None and now >= snoozed.until:
                 return True
@@ -380,12 +481,29 @@ class Engine:
             open_prompt.returned_at = returned
         elif returned is not None and open_prompt.away_start == start:
             open_prompt.returned_at = returned
+        if open_prompt.started_at is not None:
+            # The user is doing the guided break: only its own answer closes it, unless the
+            # window was lost long ago.
+            limit = max(STARTED_BREAK_MIN_SECONDS,
+                        STARTED_BREAK_LIMIT_FACTOR * open_prompt.brk.duration_seconds)
+            if (now - open_prompt.started_at).total_seconds() < limit:
+                return []
+            return self._close(now, Outcome.STOPPED)
         if now < deadline:
             return []
-        got_up = open_prompt.longest_away >= open_prompt.brk.duration_seconds
-        return self._close(deadline, Outcome.TAKEN if got_up else Outcome.MISSED, noticed=now)
+        return self._close(deadline, self._unanswered_outcome(open_prompt), noticed=now)
 
-    def _close(self, at: datetime, outcome: Outcome, noticed: datetime | None = None) -> list[Event]:
+    @staticmethod
+    def _unanswered_outcome(open_prompt: OpenPrompt) -> Outcome:
+        """How a prompt ends without an answer: a started break was stopped; otherwise taken if
+        the user was away for the break's duration, else missed."""
+        if open_prompt.started_at is not None:
+            return Outcome.STOPPED
+        got_up = open_prompt.longest_away >= open_prompt.brk.duration_seconds
+        return Outcome.TAKEN if got_up else Outcome.MISSED
+
+    def _close(self, at: datetime, outcome: Outcome, noticed: datetime | None = None,
+               finished: tuple[str, ...] = (), reason: str | None = None) -> list[Event]:
         open_prompt = self._plan.open
         if open_prompt is None:  # pragma: no cover - callers check
             return []
@@ -393,12 +511,13 @@ class Engine:
         shown, brk = open_prompt.shown, open_prompt.brk
         events: list[Event] = [PromptOutcome(
             at=at, prompt=shown.prompt, series=shown.series, break_name=brk.name,
-            kind=brk.kind.value, outcome=outcome, exercises=shown.exercises)]
+            kind=brk.kind.value, outcome=outcome, exercises=shown.exercises,
+            finished=finished, stop_reason=reason)]
         noticed = noticed or at
         if outcome is not Outcome.SNOOZED:
             self._plan.snoozed.pop(brk.name, None)
         self._plan.quiet_until = at + timedelta(seconds=QUIET_AFTER_PROMPT_SECONDS)
-        if outcome in (Outcome.DONE, Outcome.TAKEN):
+        if outcome in (Outcome.DONE, Outcome.PARTIAL, Outcome.TAKEN):
             if brk.kind is BreakKind.MOVEMENT:
                 if outcome is Outcome.TAKEN and open_prompt.away_start is not None:
                     # They got up at the start of the stretch and sat down again at the first
@@ -416,7 +535,7 @@ class Engine:
                 self._plan.snoozed.clear()
             else:
                 self._plan.anchors[brk.name] = at
-        elif outcome in (Outcome.SKIPPED, Outcome.MISSED):
+        elif outcome in (Outcome.SKIPPED, Outcome.STOPPED, Outcome.MISSED):
             self._plan.anchors[brk.name] = at
             if brk.kind is BreakKind.MOVEMENT:
                 # The user was just asked to move; a neck prompt seconds later would only nag.
@@ -432,6 +551,8 @@ class Engine:
             return []
         due: list[tuple[int, float, int, Break, datetime, SnoozedBreak | None]] = []
         for order, brk in enumerate(self.programme.breaks):
+            if brk.kind is BreakKind.MICRO and self._safety.neck_paused(now):
+                continue  # paused for the day after a screening yes; movement breaks go on
             snoozed = plan.snoozed.get(brk.name)
             if snoozed is not None:
                 if now >= snoozed.until:
@@ -459,25 +580,39 @@ class Engine:
         plan.deferred_since = None
         if snoozed is not None:
             del plan.snoozed[brk.name]
-            return self._show(now, brk, due_at, series=snoozed.series, snoozes=snoozed.snoozes)
+            return self._show(now, brk, due_at, series=snoozed.series, snoozes=snoozed.snoozes,
+                              exercises=snoozed.exercises)
         return self._show(now, brk, due_at, series=None, snoozes=0)
 
     def _show(self, now: datetime, brk: Break, due_at: datetime, series: int | None,
-              snoozes: int) -> list[Event]:
+              snoozes: int, exercises: tuple[str, ...] = (),
+              requested: bool = False) -> list[Event]:
         plan = self._plan
         prompt_id = plan.next_prompt_id
         plan.next_prompt_id += 1
-        exercises = self._choose_exercises(brk, now.date())
         by_id = self.programme.exercises_on(now.date())
+        # A snoozed break brings back its own exercises (while the programme still has them).
+        exercises = tuple(e for e in exercises if e in by_id and e in brk.exercise_ids)
+        if not exercises:
+            exercises = self._choose_exercises(brk, now.date())
         shown = PromptShown(
             at=now, prompt=prompt_id, series=series if series is not None else prompt_id,
             break_name=brk.name, kind=brk.kind.value, exercises=exercises,
             doses=tuple(by_id[e].dose() for e in exercises),
             sitting_seconds=int(self.sitting.sitting_seconds(now)), due_at=due_at,
             snoozes=snoozes, programme_title=self.programme.title,
-            programme_hash=self.programme.content_hash)
-        plan.open = OpenPrompt(shown=shown, brk=brk, deadline=now + timedelta(
-            seconds=self.programme.settings.respond_within_seconds))
+            programme_hash=self.programme.content_hash, requested=requested)
+        deadline = now + timedelta(seconds=self.programme.settings.respond_within_seconds)
+        # The card travels with the event to the presenters: built here, where the break, the
+        # day's doses and the snooze rule are known, and never fetched back.
+        shown = replace(shown, card=make_card(
+            prompt=prompt_id, series=shown.series, brk=brk,
+            exercises=tuple(by_id[e] for e in exercises), snoozes=snoozes,
+            sitting_seconds=shown.sitting_seconds, requested=requested,
+            programme_title=self.programme.title, notes=self.programme.notes,
+            neck_checkin=self.programme.settings.checkins.neck_after_break,
+            shown_at=now, expires_at=deadline))
+        plan.open = OpenPrompt(shown=shown, brk=brk, deadline=deadline)
         self._recent_exercises[prompt_id] = exercises
         if len(self._recent_exercises) > 64:  # only the latest prompts take check-ins
             del self._recent_exercises[min(self._recent_exercises)]

@@ -8,9 +8,12 @@ store, the simulator and the reports all speak the same vocabulary:
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from deskbreak.core.prompt_card import PromptCard
 
 
 class Outcome(enum.Enum):
@@ -18,6 +21,10 @@ class Outcome(enum.Enum):
 
     #: The user pressed Done (or finished the guided exercise).
     DONE = "done"
+    #: A guided break was started and stopped after at least one exercise was finished.
+    PARTIAL = "partial"
+    #: A guided break was started and stopped before any exercise was finished.
+    STOPPED = "stopped"
     #: The user pressed Skip.
     SKIPPED = "skipped"
     #: The user put it off; a new prompt of the same series follows if they are still sitting.
@@ -31,9 +38,20 @@ class Outcome(enum.Enum):
 class Answer(enum.Enum):
     """What the user can answer to an open prompt."""
 
+    #: Did the break (or finished every exercise of the guided break).
     DONE = "done"
+    #: Declined this break.
     SKIP = "skip"
+    #: Asked for it again later (limited by the physio).
     SNOOZE = "snooze"
+    #: Stopped the guided break after finishing at least one exercise (which: `finished`).
+    PARTIAL = "partial"
+    #: Stopped the guided break before finishing any exercise.
+    STOPPED = "stopped"
+
+
+#: Why a guided break was stopped part-way (the window offers these three).
+STOP_REASONS = ("busy", "symptoms", "other")
 
 
 def _iso(moment: datetime) -> str:
@@ -57,6 +75,11 @@ class PromptShown:
     snoozes: int
     programme_title: str
     programme_hash: str
+    #: The user asked for this break (`break-now`) rather than the timers.
+    requested: bool = False
+    #: What the presenters show, made by the engine with the event. Never stored or compared:
+    #: an event read back from the log has None here.
+    card: PromptCard | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -71,6 +94,11 @@ class PromptOutcome:
     kind: str
     outcome: Outcome
     exercises: tuple[str, ...]
+    #: Ids of the exercises finished in the guided break (all of them for DONE, some for
+    #: PARTIAL, none otherwise). Logs written before this field existed decode as ().
+    finished: tuple[str, ...] = ()
+    #: For PARTIAL and STOPPED: one of STOP_REASONS, when the user said why.
+    stop_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -155,8 +183,10 @@ class ProgrammeRejected:
 
 @dataclass(frozen=True)
 class CheckinAnswered:
-    """A symptom check-in answer: `question` is "neck" (value 0-10) or "headache" (value none,
-    mild, moderate or severe). `prompt` and `exercises` link a neck check-in to its break."""
+    """A symptom check-in answer: `question` is "neck" (value 0-10, after a break),
+    "neck_before" (0-10, just before a guided break) or "headache" (value none, mild, moderate
+    or severe: older logs; new headache answers are `HeadacheDiary`). `prompt` and `exercises`
+    link a neck check-in to its break."""
 
     KIND: ClassVar[str] = "checkin"
     at: datetime
@@ -175,6 +205,54 @@ class CheckinDue:
     question: str
 
 
+@dataclass(frozen=True)
+class ScreeningDue:
+    """An answer looked worrying (`trigger`, a `screening.Trigger` value): the red-flag
+    questions are due. The service shows them; the answers come back as a `Screening`."""
+
+    KIND: ClassVar[str] = "screening_due"
+    at: datetime
+    trigger: str
+
+
+@dataclass(frozen=True)
+class Screening:
+    """The red-flag questions were answered: question id -> yes (True) or no (False)."""
+
+    KIND: ClassVar[str] = "screening"
+    at: datetime
+    trigger: str
+    answers: dict[str, bool]
+
+
+@dataclass(frozen=True)
+class SafetyAdvice:
+    """What the user was told after a screening. `advice` is "emergency", "same_day" or
+    "reassure"; with any yes, neck-exercise (micro) prompts are paused `until` (the end of the
+    day) while movement breaks go on."""
+
+    KIND: ClassVar[str] = "safety"
+    at: datetime
+    trigger: str
+    any_yes: bool
+    advice: str
+    until: datetime | None = None
+
+
+@dataclass(frozen=True)
+class HeadacheDiary:
+    """A headache diary entry for `day` (ISO date; a catch-up answer is about an earlier day):
+    intensity 0-10 (0: no headache), how long it lasted (a `DIARY_DURATIONS` value, or None when
+    there was none or it was not said) and whether painkillers were taken (None: not said)."""
+
+    KIND: ClassVar[str] = "headache"
+    at: datetime
+    day: str
+    intensity: int
+    duration: str | None = None
+    painkillers: bool | None = None
+
+
 Event = (
     PromptShown
     | PromptOutcome
@@ -188,6 +266,10 @@ Event = (
     | ProgrammeRejected
     | CheckinAnswered
     | CheckinDue
+    | ScreeningDue
+    | Screening
+    | SafetyAdvice
+    | HeadacheDiary
 )
 
 EVENT_TYPES: dict[str, type[Any]] = {
@@ -205,10 +287,16 @@ EVENT_TYPES: dict[str, type[Any]] = {
         ProgrammeRejected,
         CheckinAnswered,
         CheckinDue,
+        ScreeningDue,
+        Screening,
+        SafetyAdvice,
+        HeadacheDiary,
     )
 }
 
 HEADACHE_LEVELS = ("none", "mild", "moderate", "severe")
+#: How long a diary headache lasted: under an hour, 1 to 4 hours, over 4 hours, all day.
+DIARY_DURATIONS = ("under-1h", "1-4h", "over-4h", "all-day")
 
 
 def event_to_json(event: Event) -> dict[str, Any]:
@@ -218,6 +306,9 @@ def event_to_json(event: Event) -> dict[str, Any]:
         if f.name == "at":
             continue
         value = getattr(event, f.name)
+        if f.name in _NEVER_WRITTEN or (f.name in _OMITTED_WHEN_DEFAULT
+                                        and value == f.default):
+            continue
         out[_WIRE_NAMES.get(f.name, f.name)] = _to_plain(value)
     return out
 
@@ -232,10 +323,19 @@ def _to_plain(value: Any) -> Any:
     return value
 
 
+#: Newer optional fields left out of the JSON while they hold their default, so events that do
+#: not use them read exactly as before (old logs and traces lack them; decoding fills them in).
+_OMITTED_WHEN_DEFAULT = frozenset({"finished", "stop_reason", "requested"})
+#: Fields that exist only in memory, on the way to the presenters.
+_NEVER_WRITTEN = frozenset({"card"})
 #: Python field names that are keywords on the wire.
 _WIRE_NAMES = {"break_name": "break"}
-_DATETIME_FIELDS = {"at", "due_at", "start", "end", "until"}
-_TUPLE_FIELDS = {"exercises", "doses", "problems"}
+#: Fields stored as ISO 8601 text, and fields stored as JSON lists (decoded back to tuples).
+#: The store's fast decoder uses the same sets.
+DATETIME_FIELDS = frozenset({"at", "due_at", "start", "end", "until"})
+TUPLE_FIELDS = frozenset({"exercises", "doses", "problems", "finished"})
+_DATETIME_FIELDS = DATETIME_FIELDS
+_TUPLE_FIELDS = TUPLE_FIELDS
 
 
 def event_from_json(data: dict[str, Any]) -> Event:

@@ -7,9 +7,10 @@ holds a `Programme` can trust every value in it.
 from __future__ import annotations
 
 import enum
+from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from types import MappingProxyType
 from typing import Any
 
@@ -47,6 +48,10 @@ class Exercise:
     duration_seconds: float | None = None
     seconds_per_rep: float = DEFAULT_SECONDS_PER_REP
     suits: tuple[BreakKind, ...] = (BreakKind.MICRO,)
+    #: The library exercise whose figure illustrates this one ("" for the physio's own).
+    figure: str = ""
+    #: The physio's own picture (PNG or GIF) for their own exercise, as a path; "" if none.
+    image: str = ""
 
     def estimated_seconds(self) -> float:
         """How long one full dose takes, used to fit exercises into a break's duration."""
@@ -129,6 +134,9 @@ class Checkins:
 
     #: After a finished guided break: "How is your neck now?" (0 to 10).
     neck_after_break: bool = False
+    #: Just before a guided break: a quick "How is your neck now?" (0 to 10), so reports can
+    #: pair it with the rating after the break.
+    neck_before_break: bool = False
     #: Once a working day: "Did you have a headache today?" (none / mild / moderate / severe).
     headache_daily: bool = False
     #: When the daily headache question comes; None means 30 minutes before working hours end.
@@ -150,22 +158,91 @@ class Settings:
 
 
 @dataclass(frozen=True)
+class BreakChange:
+    """What a phase changes in one break; None or empty leaves that part as the break has it."""
+
+    every_seconds: float | None = None
+    duration_seconds: float | None = None
+    #: The whole exercise list, replacing the break's own (never together with add/remove).
+    exercise_ids: tuple[str, ...] | None = None
+    add: tuple[str, ...] = ()
+    remove: tuple[str, ...] = ()
+    per_prompt: int | None = None
+
+    def exercises_of(self, brk: Break) -> tuple[str, ...]:
+        """The break's exercise list with this change applied (linear in the list's length)."""
+        ids = self.exercise_ids if self.exercise_ids is not None else brk.exercise_ids
+        if self.remove:
+            gone = set(self.remove)
+            ids = tuple(i for i in ids if i not in gone)
+        if self.add:
+            present = set(ids)
+            ids = ids + tuple(i for i in self.add if i not in present)
+        return ids
+
+    def apply(self, brk: Break) -> Break:
+        """`brk` as it runs while the phase is in force."""
+        return replace(
+            brk,
+            every_seconds=brk.every_seconds if self.every_seconds is None else self.every_seconds,
+            duration_seconds=(brk.duration_seconds if self.duration_seconds is None
+                              else self.duration_seconds),
+            exercise_ids=self.exercises_of(brk),
+            per_prompt=brk.per_prompt if self.per_prompt is None else self.per_prompt,
+        )
+
+
+@dataclass(frozen=True)
 class Phase:
-    """A progression step: dose overrides that apply from `from_week` (week 1 starts on `starts`)."""
+    """A progression step, from a programme week or a date: dose changes by exercise id, and
+    changes to breaks by break name (interval, duration, exercises added, removed or replaced).
 
-    from_week: int
-    until_week: int | None
+    Every phase changes the programme as written at the top of the file, not the phase before
+    it, so each phase can be read on its own.
+    """
+
     name: str
-    overrides: Mapping[str, Mapping[str, Any]]
+    overrides: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    from_week: int | None = None
+    until_week: int | None = None
+    from_date: date | None = None
+    until_date: date | None = None
+    breaks: Mapping[str, BreakChange] = field(default_factory=dict)
 
-    def covers(self, week: int) -> bool:
-        """True when programme week `week` (1-based) falls inside this phase."""
-        return self.from_week <= week and (self.until_week is None or week <= self.until_week)
+    def first_day(self, starts: date | None) -> date:
+        """The first day the phase is in force (weeks count from `starts`)."""
+        if self.from_date is not None:
+            return self.from_date
+        return (starts or date.min) + timedelta(weeks=(self.from_week or 1) - 1)
+
+    def last_day(self, starts: date | None) -> date | None:
+        """The last day the phase is in force; None when it runs on until the programme ends."""
+        if self.until_date is not None:
+            return self.until_date
+        if self.until_week is not None:
+            return (starts or date.min) + timedelta(weeks=self.until_week, days=-1)
+        return None
+
+    def when(self) -> str:
+        """When the phase runs, as the physio wrote it: "weeks 1-2", "week 3 on", "from DATE"."""
+        if self.from_week is not None:
+            if self.until_week is None:
+                return f"week {self.from_week} on"
+            if self.until_week == self.from_week:
+                return f"week {self.from_week}"
+            return f"weeks {self.from_week}-{self.until_week}"
+        if self.until_date is None:
+            return f"from {self.from_date}"
+        return f"{self.from_date} to {self.until_date}"
 
 
 @dataclass(frozen=True)
 class Programme:
-    """A validated programme. `content_hash` identifies the exact file text it came from."""
+    """A validated programme. `content_hash` identifies the exact file text it came from.
+
+    `breaks` and `exercises` are as written at the top of the file; `on(day)` gives the
+    programme as the patient gets it on a day, with the phase in force applied.
+    """
 
     title: str
     breaks: tuple[Break, ...]
@@ -181,9 +258,11 @@ class Programme:
     source: str = ""
     #: Things worth the physio's attention that do not stop the programme, one line each.
     warnings: tuple[str, ...] = ()
-    _phase_cache: dict[int, Mapping[str, Exercise]] = field(
-        default_factory=dict, compare=False, repr=False
-    )
+    #: In a day view made by `on()`: the phase it applies (None: the programme as written).
+    phase: Phase | None = field(default=None, compare=False)
+    #: In a day view made by `on()`: the whole programme it was made from.
+    base: Programme | None = field(default=None, compare=False, repr=False)
+    _cache: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def week_on(self, day: date) -> int:
         """The programme week `day` falls in (1-based); week 1 before `starts` or without it."""
@@ -191,28 +270,79 @@ class Programme:
             return 1
         return (day - self.starts).days // 7 + 1
 
+    def _phase_index(self) -> tuple[list[int], list[int]]:
+        """Phases sorted by first day: (first-day ordinals, phase positions). Built once."""
+        index = self._cache.get("index")
+        if index is None:
+            order = sorted(range(len(self.phases)),
+                           key=lambda i: self.phases[i].first_day(self.starts))
+            index = ([self.phases[i].first_day(self.starts).toordinal() for i in order], order)
+            self._cache["index"] = index
+        return index
+
     def phase_on(self, day: date) -> Phase | None:
         """The progression phase in force on `day`, if any (phases never overlap)."""
-        week = self.week_on(day)
-        for phase in self.phases:
-            if phase.covers(week):
-                return phase
-        return None
+        whole = self.base or self
+        if not whole.phases:
+            return None
+        firsts, order = whole._phase_index()
+        # The last phase starting on or before `day` is the only one that can cover it.
+        position = bisect_right(firsts, day.toordinal()) - 1
+        if position < 0:
+            return None
+        phase = whole.phases[order[position]]
+        last = phase.last_day(whole.starts)
+        return phase if last is None or day <= last else None
+
+    def on(self, day: date) -> Programme:
+        """The programme as the patient gets it on `day`: breaks and doses of the phase in force.
+
+        Views are made once per phase and kept, so asking every tick costs a binary search.
+        """
+        whole = self.base or self
+        phase = whole.phase_on(day)
+        if phase is None:
+            return whole
+        key = ("view", id(phase))
+        view = whole._cache.get(key)
+        if view is None:
+            view = whole._apply(phase)
+            whole._cache[key] = view
+        return view
+
+    def _apply(self, phase: Phase) -> Programme:
+        merged = dict(self.exercises)
+        for exercise_id, override in phase.overrides.items():
+            if exercise_id in merged:
+                merged[exercise_id] = replace(merged[exercise_id], **override)
+        breaks = tuple(phase.breaks[b.name].apply(b) if b.name in phase.breaks else b
+                       for b in self.breaks)
+        return replace(self, breaks=breaks, exercises=MappingProxyType(merged), phase=phase,
+                       base=self, _cache={})
 
     def exercises_on(self, day: date) -> Mapping[str, Exercise]:
         """Every exercise the programme uses, with the dose of the phase in force on `day`."""
-        phase = self.phase_on(day)
-        if phase is None:
-            return self.exercises
-        key = self.phases.index(phase)
-        cached = self._phase_cache.get(key)
-        if cached is None:
-            merged = dict(self.exercises)
-            for exercise_id, override in phase.overrides.items():
-                merged[exercise_id] = replace(merged[exercise_id], **override)
-            cached = MappingProxyType(merged)
-            self._phase_cache[key] = cached
-        return cached
+        return self.on(day).exercises
+
+    def phase_changes(self, first: date, last: date) -> list[tuple[date, Phase | None]]:
+        """Each phase in force between `first` and `last` (inclusive) with the day it came into
+        force there (`first` for the one already in force); None stands for no phase."""
+        whole = self.base or self
+        changes: list[tuple[date, Phase | None]] = [(first, whole.phase_on(first))]
+        firsts, order = whole._phase_index() if whole.phases else ([], [])
+        for ordinal, position in zip(firsts, order):
+            if first.toordinal() < ordinal <= last.toordinal():
+                changes.append((date.fromordinal(ordinal), whole.phases[position]))
+        # A phase that ends before the next begins hands back to the programme as written.
+        out: list[tuple[date, Phase | None]] = []
+        for index, (start, phase) in enumerate(changes):
+            out.append((start, phase))
+            end = phase.last_day(whole.starts) if phase is not None else None
+            following = changes[index + 1][0] if index + 1 < len(changes) else None
+            if (end is not None and end < last
+                    and (following is None or end + timedelta(days=1) < following)):
+                out.append((end + timedelta(days=1), None))
+        return out
 
     def break_named(self, name: str) -> Break:
         """The break called `name`; KeyError if there is none."""

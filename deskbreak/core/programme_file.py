@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, time
 from types import MappingProxyType
@@ -20,6 +20,7 @@ from deskbreak.core.programme import (
     DAY_NAMES,
     DEFAULT_SECONDS_PER_REP,
     Break,
+    BreakChange,
     BreakKind,
     Checkins,
     Exercise,
@@ -504,11 +505,16 @@ def parse_library_exercise(text: str, filename: str, exercise_id: str) -> Exerci
         out.add(root, "title", "missing required key 'title'")
     if out.problems or data is None:
         raise ProgrammeInvalid(filename, out.problems)
-    return Exercise(id=exercise_id, **_exercise_fields(data))
+    return Exercise(id=exercise_id, figure=exercise_id, **_exercise_fields(data))
 
 
-def parse_programme(text: str, filename: str, library: Mapping[str, Exercise]) -> Programme:
+def parse_programme(text: str, filename: str, library: Mapping[str, Exercise],
+                    resolve_image: ImageResolver | None = None) -> Programme:
     """Validate and build a programme. Raises ProgrammeInvalid listing every problem at once.
+
+    `resolve_image` turns an exercise's `image:` (as written) into the path to keep, or raises
+    ValueError saying why the file will not do; the caller does the file system part, so this
+    stays pure. Without it the path is kept as written.
 
     Warnings (a dose that takes longer than its break) do not stop the programme; they are
     kept, formatted like problems, in `Programme.warnings`.
@@ -521,21 +527,23 @@ def parse_programme(text: str, filename: str, library: Mapping[str, Exercise]) -
     if data is None:
         raise ProgrammeInvalid(filename, out.problems)
     exercises = _build_exercises(data.get("exercises", {}), library, out)
-    breaks = _build_breaks(data.get("breaks", []), exercises, library, out,
-                           declared=set(data.get("exercises", {})))
+    _attach_images(data.get("exercises", {}), exercises, resolve_image, out)
+    declared = set(data.get("exercises", {}))
+    breaks = _build_breaks(data.get("breaks", []), exercises, library, out, declared=declared)
     settings = _build_settings(data.get("settings", {}), out)
-    phases = _build_phases(data, out)
+    phases = _build_phases(data, breaks, exercises, library, out, declared)
     # Every check below runs even when earlier ones failed, on whatever could be built, so that
     # `deskbreak programme check` lists every problem in one go.
     used: dict[str, Exercise] = {}
-    for brk in breaks:
-        for exercise_id in brk.exercise_ids:
-            used[exercise_id] = exercises.get(exercise_id) or library[exercise_id]
+    for exercise_id in _ids_in_any_phase(breaks, phases):
+        exercise = exercises.get(exercise_id) or library.get(exercise_id)
+        if exercise is not None:
+            used[exercise_id] = exercise
     for phase_index, phase in enumerate(phases):
         for exercise_id in phase.overrides:
             if breaks and exercise_id not in used:
                 out.add_at(f"phases[{phase_index}].exercises.{exercise_id}",
-                           f"{exercise_id!r} is not used by any break"
+                           f"{exercise_id!r} is not used by any break in any phase"
                            + _did_you_mean(exercise_id, used))
     _check_doses_fit(breaks, used, phases, out)
     if data.get("review") and data.get("starts") and data["review"] < data["starts"]:
@@ -557,6 +565,30 @@ def parse_programme(text: str, filename: str, library: Mapping[str, Exercise]) -
         source=filename,
         warnings=tuple(w.format(filename) for w in sorted(out.warnings)),
     )
+
+
+#: Picture files a physio may name: what Tk 8.6 and every browser show without extra libraries.
+IMAGE_SUFFIXES = (".png", ".gif")
+ImageResolver = Callable[[str], str]
+
+
+def _attach_images(raw: Mapping[str, Any], exercises: dict[str, Exercise],
+                   resolve: ImageResolver | None, out: _Collector) -> None:
+    """Check each `image:` and keep the path the resolver gives."""
+    for exercise_id, entry in raw.items():
+        written = entry.get("image") if isinstance(entry, Mapping) else None
+        if written is None or exercise_id not in exercises:
+            continue
+        path = f"exercises.{exercise_id}.image"
+        if not str(written).lower().endswith(IMAGE_SUFFIXES):
+            out.add_at(path, f"the picture must be a PNG or GIF file, not {written!r}")
+            continue
+        try:
+            kept = resolve(str(written)) if resolve is not None else str(written)
+        except ValueError as error:
+            out.add_at(path, str(error))
+            continue
+        exercises[exercise_id] = replace(exercises[exercise_id], image=kept)
 
 
 def _build_exercises(raw: Mapping[str, Any], library: Mapping[str, Exercise],
@@ -586,6 +618,12 @@ def _build_exercises(raw: Mapping[str, Any], library: Mapping[str, Exercise],
             # they say otherwise; library exercises state what they suit.
             fields.setdefault("suits", (BreakKind.MICRO, BreakKind.MOVEMENT))
             exercises[exercise_id] = Exercise(id=exercise_id, **fields)
+        built = exercises.get(exercise_id)
+        if built is not None and not built.cautions:
+            # The built-in stop rules still show (core.safety), but the physio should say
+            # what is specific to this exercise.
+            out.warn_at(path, f"warning: {exercise_id!r} has no cautions of its own; only "
+                        "deskbreak's built-in stop rules will show. Add a 'Stop if ...' line")
     return exercises
 
 
@@ -672,88 +710,294 @@ def _build_settings(raw: Mapping[str, Any], out: _Collector) -> Settings:
         sound=raw.get("sound", defaults.sound),
         checkins=Checkins(
             neck_after_break=checkins_raw.get("neck_after_break", False),
+            neck_before_break=checkins_raw.get("neck_before_break", False),
             headache_daily=checkins_raw.get("headache_daily", False),
             headache_at=headache_at,
         ),
     )
 
 
-def _build_phases(data: Mapping[str, Any], out: _Collector) -> list[Phase]:
+def _ids_in_any_phase(breaks: list[Break], phases: list[Phase]) -> dict[str, None]:
+    """Every exercise id some break lists, as written or in some phase, in order of first use."""
+    ids: dict[str, None] = {}
+    for brk in breaks:
+        ids.update(dict.fromkeys(brk.exercise_ids))
+    for phase in phases:
+        for change in phase.breaks.values():
+            ids.update(dict.fromkeys(change.exercise_ids or ()))
+            ids.update(dict.fromkeys(change.add))
+    return ids
+
+
+def _build_phases(data: Mapping[str, Any], breaks: list[Break],
+                  exercises: Mapping[str, Exercise], library: Mapping[str, Exercise],
+                  out: _Collector, declared: set[str]) -> list[Phase]:
+    """Phases from validated entries, each checked against the breaks as written.
+
+    Linear in the file's size: each phase is checked on its own text, and overlaps are found
+    by sorting phases by their first day, never by comparing every pair.
+    """
     phases: list[Phase] = []
     raw = data.get("phases", [])
-    if raw and data.get("starts") is None:
+    starts: date | None = data.get("starts")
+    if starts is None and any("from_week" in entry for entry in raw):
         out.add_at("phases", "phases count weeks from `starts`; add starts: YYYY-MM-DD")
+    by_name = {brk.name: brk for brk in breaks}
+    all_names = [entry.get("name") for entry in data.get("breaks", []) if entry.get("name")]
+    positions: list[int] = []
     for index, entry in enumerate(raw):
         path = f"phases[{index}]"
-        if "from_week" not in entry or "exercises" not in entry:
+        has_week, has_date = "from_week" in entry, "from" in entry
+        if has_week and has_date:
+            out.add_at(f"{path}.from", "write from_week or from (a date), not both")
             continue
-        until = entry.get("until_week")
-        if until is not None and until < entry["from_week"]:
+        if not has_week and not has_date:
+            out.add_at(path, "needs from_week (a programme week) or from (a date)")
+            continue
+        if has_week and "until" in entry:
+            out.add_at(f"{path}.until", "a phase from a week ends with until_week")
+            continue
+        if has_date and "until_week" in entry:
+            out.add_at(f"{path}.until_week", "a phase from a date ends with until (a date)")
+            continue
+        until_week, until_date = entry.get("until_week"), entry.get("until")
+        if until_week is not None and until_week < entry["from_week"]:
             out.add_at(f"{path}.until_week", "ends before it starts")
             continue
+        if until_date is not None and until_date < entry["from"]:
+            out.add_at(f"{path}.until", "ends before it starts")
+            continue
+        changes: dict[str, BreakChange] = {}
+        for name, change in entry.get("breaks", {}).items():
+            built = _build_break_change(f"{path}.breaks.{name}", name, change, by_name,
+                                        all_names, exercises, library, out, declared)
+            if built is not None:
+                changes[name] = built
+        when = (f"week {entry['from_week']} on" if has_week else f"from {entry['from']}")
         phase = Phase(
-            from_week=entry["from_week"],
-            until_week=until,
-            name=entry.get("name", f"from week {entry['from_week']}"),
+            name=entry.get("name", when),
             overrides=MappingProxyType(
-                {k: MappingProxyType(_dose_fields(v)) for k, v in entry["exercises"].items()}
-            ),
+                {k: MappingProxyType(_dose_fields(v))
+                 for k, v in entry.get("exercises", {}).items()}),
+            from_week=entry.get("from_week"),
+            until_week=until_week,
+            from_date=entry.get("from"),
+            until_date=until_date,
+            breaks=MappingProxyType(changes),
         )
-        for other_index, other in enumerate(phases):
-            if _overlap(phase, other):
-                out.add_at(f"{path}.from_week", f"overlaps phases[{other_index}] "
-                           f"(weeks {_weeks(other)}); phases may not overlap")
         phases.append(phase)
+        positions.append(index)
+    if starts is not None or not any(p.from_week is not None for p in phases):
+        _check_no_overlap(phases, positions, starts, out)
     return phases
 
 
-def _overlap(a: Phase, b: Phase) -> bool:
-    a_end = a.until_week if a.until_week is not None else 10**6
-    b_end = b.until_week if b.until_week is not None else 10**6
-    return a.from_week <= b_end and b.from_week <= a_end
+def _build_break_change(path: str, name: str, raw: Mapping[str, Any],
+                        by_name: Mapping[str, Break], all_names: list[str],
+                        exercises: Mapping[str, Exercise], library: Mapping[str, Exercise],
+                        out: _Collector, declared: set[str]) -> BreakChange | None:
+    """One phase's changes to the break called `name`, checked against that break."""
+    brk = by_name.get(name)
+    if brk is None:
+        if name not in all_names:  # a break that exists but has problems is reported there
+            line, column = out.marks.get(f"{path}:key", out.marks.get(path, (1, 1)))
+            out.problems.append(Problem(line, column, path, f"no break is called {name!r}"
+                                        + _did_you_mean(name, all_names)))
+        return None
+    ok = True
+    if "exercises" in raw and ("add" in raw or "remove" in raw):
+        out.add_at(f"{path}.exercises", "write the whole list (exercises) or changes to it "
+                   "(add, remove), not both")
+        return None
+    for key in ("exercises", "add"):
+        for item_index, exercise_id in enumerate(raw.get(key, [])):
+            if not _exercise_fits_kind(f"{path}.{key}[{item_index}]", exercise_id, brk.kind,
+                                       exercises, library, out, declared):
+                ok = False
+    present = set(brk.exercise_ids)
+    for item_index, exercise_id in enumerate(raw.get("add", [])):
+        if exercise_id in present:
+            ok = False
+            out.add_at(f"{path}.add[{item_index}]", f"{exercise_id!r} is already in the break "
+                       f"{name!r}")
+    for item_index, exercise_id in enumerate(raw.get("remove", [])):
+        if exercise_id not in present:
+            ok = False
+            out.add_at(f"{path}.remove[{item_index}]", f"{exercise_id!r} is not in the break "
+                       f"{name!r}" + _did_you_mean(exercise_id, present))
+    change = BreakChange(
+        every_seconds=raw.get("every"),
+        duration_seconds=raw.get("duration"),
+        exercise_ids=tuple(raw["exercises"]) if "exercises" in raw else None,
+        add=tuple(raw.get("add", ())),
+        remove=tuple(raw.get("remove", ())),
+        per_prompt=raw.get("per_prompt"),
+    )
+    if not ok:
+        return None
+    result = change.apply(brk)
+    if not result.exercise_ids:
+        out.add_at(f"{path}.remove", f"would leave the break {name!r} with no exercises")
+        return None
+    if "duration" in raw:
+        low, high = (MICRO_DURATION_RANGE if brk.kind is BreakKind.MICRO
+                     else MOVEMENT_DURATION_RANGE)
+        if not low <= result.duration_seconds <= high:
+            out.add_at(f"{path}.duration", f"a {brk.kind.value} break lasts "
+                       f"{format_duration(low)} to {format_duration(high)}, not "
+                       f"{format_duration(result.duration_seconds)}")
+            return None
+    if ("duration" in raw or "every" in raw) and result.duration_seconds >= result.every_seconds:
+        out.add_at(f"{path}.{'duration' if 'duration' in raw else 'every'}",
+                   "the break is as long as the sitting before it")
+        return None
+    if result.per_prompt is not None and result.per_prompt > len(result.exercise_ids):
+        out.add_at(f"{path}.{'per_prompt' if 'per_prompt' in raw else 'remove'}",
+                   f"asks for {result.per_prompt} exercises per prompt but the break lists "
+                   f"{len(result.exercise_ids)} in this phase")
+        return None
+    return change
+
+
+def _exercise_fits_kind(path: str, exercise_id: str, kind: BreakKind,
+                        exercises: Mapping[str, Exercise], library: Mapping[str, Exercise],
+                        out: _Collector, declared: set[str]) -> bool:
+    exercise = exercises.get(exercise_id) or library.get(exercise_id)
+    if exercise is None:
+        if exercise_id not in declared:  # a refused definition is reported where it is
+            out.add_at(path, f"unknown exercise {exercise_id!r}: define it under exercises or "
+                       "use a library id" + _did_you_mean(exercise_id, [*exercises, *library]))
+        return False
+    if kind not in exercise.suits:
+        out.add_at(path, f"{exercise_id!r} suits {' or '.join(k.value for k in exercise.suits)} "
+                   f"breaks, not {kind.value}")
+        return False
+    return True
+
+
+def _check_no_overlap(phases: list[Phase], positions: list[int], starts: date | None,
+                      out: _Collector) -> None:
+    """Report each phase that starts before an earlier-starting one ends (sorted, n log n)."""
+    order = sorted(range(len(phases)), key=lambda i: (phases[i].first_day(starts), positions[i]))
+    reach: date | None = None  # the latest last day so far; date.max for open-ended
+    reach_index = -1
+    for i in order:
+        phase = phases[i]
+        first = phase.first_day(starts)
+        if reach_index >= 0 and reach is not None and first <= reach:
+            other = phases[reach_index]
+            key = "from_week" if phase.from_week is not None else "from"
+            out.add_at(f"phases[{positions[i]}].{key}", f"overlaps "
+                       f"phases[{positions[reach_index]}] ({_weeks(other)}); phases may not "
+                       "overlap")
+        last = phase.last_day(starts) or date.max
+        if reach is None or last > reach:
+            reach, reach_index = last, i
 
 
 def _weeks(phase: Phase) -> str:
-    return f"{phase.from_week}-{phase.until_week}" if phase.until_week else f"{phase.from_week}+"
+    if phase.from_week is not None:
+        return (f"weeks {phase.from_week}-{phase.until_week}" if phase.until_week
+                else f"weeks {phase.from_week}+")
+    return phase.when()
 
 
 def _check_doses_fit(breaks: list[Break], used: Mapping[str, Exercise], phases: list[Phase],
                      out: _Collector) -> None:
-    """Every exercise's whole dose, in every phase, must fit in every break that asks for it."""
-    variants: list[tuple[str | None, Mapping[str, Exercise]]] = [(None, used)]
-    for index, phase in enumerate(phases):
-        merged = dict(used)
-        for exercise_id, override in phase.overrides.items():
-            if exercise_id in merged:
-                merged[exercise_id] = replace(merged[exercise_id], **override)
-        variants.append((f"phases[{index}].exercises", merged))
+    """Every exercise's whole dose, as written and in every phase, must fit in the break.
+
+    A hold longer than the break is an error; a whole dose longer than the break is a warning
+    (the guided break runs over). Each phase is checked only where it changes something (its
+    own doses, its breaks' durations and lists), and each (dose, duration) pair is judged once,
+    so checking stays linear in the file's size however many phases there are.
+    """
+    judged: dict[tuple[Any, ...], tuple[bool, str] | None] = {}
+
+    def judge(exercise: Exercise, override_key: Any, brk_name: str, duration: float,
+              where: str, phase_note: str) -> None:
+        key = (exercise.id, override_key, brk_name, duration)
+        if key not in judged:
+            judged[key] = _fit(exercise, brk_name, duration, phase_note)
+        verdict = judged[key]
+        if verdict is None:
+            return
+        is_error, message = verdict
+        if is_error:
+            hold_path = f"{where}.hold" if f"{where}.hold" in out.marks else where
+            out.add_at(hold_path, message)
+        else:
+            out.warn_at(where, message)
+
+    containing: dict[str, list[Break]] = {}
     for break_index, brk in enumerate(breaks):
-        checked: set[str] = set()  # a set, not a slice of the list: linear in the list's length
+        seen: set[str] = set()
         for item_index, exercise_id in enumerate(brk.exercise_ids):
-            if exercise_id in checked:
+            if exercise_id in seen or exercise_id not in used:
                 continue
-            checked.add(exercise_id)
-            for phase_path, exercises in variants:
-                if phase_path is None:
-                    where = (f"exercises.{exercise_id}" if f"exercises.{exercise_id}" in out.marks
-                             else f"breaks[{break_index}].exercises[{item_index}]")
-                else:
-                    if exercise_id not in (phases[int(phase_path[7:phase_path.index("]")])]
-                                           .overrides):
-                        continue
-                    where = f"{phase_path}.{exercise_id}"
-                exercise = exercises[exercise_id]
-                break_text = f"the break {brk.name!r} ({format_duration(brk.duration_seconds)})"
-                if exercise.hold_seconds and exercise.hold_seconds > brk.duration_seconds:
-                    hold_path = f"{where}.hold" if f"{where}.hold" in out.marks else where
-                    out.add_at(hold_path, f"a {format_duration(exercise.hold_seconds)} hold is "
-                               f"longer than {break_text}")
+            seen.add(exercise_id)
+            containing.setdefault(exercise_id, []).append(brk)
+            where = (f"exercises.{exercise_id}" if f"exercises.{exercise_id}" in out.marks
+                     else f"breaks[{break_index}].exercises[{item_index}]")
+            judge(used[exercise_id], None, brk.name, brk.duration_seconds, where, "")
+    dosed: dict[tuple[str, Any], Exercise] = {}  # each distinct dose change built once
+    for index, phase in enumerate(phases):
+        path = f"phases[{index}]"
+        doses: dict[str, tuple[Any, Exercise]] = {}
+        for exercise_id, override in phase.overrides.items():
+            if exercise_id in used:
+                frozen = _freeze(override)
+                exercise = dosed.get((exercise_id, frozen))
+                if exercise is None:
+                    exercise = dosed[(exercise_id, frozen)] = replace(used[exercise_id],
+                                                                      **override)
+                doses[exercise_id] = (frozen, exercise)
+        for brk in breaks:
+            change = phase.breaks.get(brk.name)
+            if change is None:
+                continue
+            now = change.apply(brk)
+            change_path = f"{path}.breaks.{brk.name}"
+            note = f" in {phase.name!r}"
+            duration_changed = now.duration_seconds != brk.duration_seconds
+            new_ids = set(change.exercise_ids or ()) | set(change.add)
+            for exercise_id in dict.fromkeys(now.exercise_ids):
+                if exercise_id not in used:
                     continue
-                needed = exercise.estimated_seconds()
-                if needed > brk.duration_seconds:
-                    out.warn_at(where, f"warning: {exercise_id!r} takes about "
-                                f"{format_duration(needed)} ({exercise.dose_text()}), longer "
-                                f"than {break_text}; the guided break will run over")
+                dose_key: Any
+                if exercise_id in doses:
+                    dose_key, exercise = doses[exercise_id]
+                    where = f"{path}.exercises.{exercise_id}"
+                elif duration_changed or exercise_id in new_ids:
+                    dose_key, exercise = None, used[exercise_id]
+                    where = (f"{change_path}.duration" if duration_changed
+                             else f"{change_path}.{'add' if change.add else 'exercises'}")
+                else:
+                    continue
+                judge(exercise, dose_key, brk.name, now.duration_seconds, where, note)
+        for exercise_id, (frozen, exercise) in doses.items():
+            for brk in containing.get(exercise_id, ()):
+                if brk.name not in phase.breaks:
+                    judge(exercise, frozen, brk.name, brk.duration_seconds,
+                          f"{path}.exercises.{exercise_id}", "")
+
+
+def _freeze(override: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
+    return tuple(sorted(override.items()))
+
+
+def _fit(exercise: Exercise, brk_name: str, duration: float,
+         phase_note: str) -> tuple[bool, str] | None:
+    """(is_error, message) when `exercise` does not fit a break of `duration`, else None."""
+    break_text = f"the break {brk_name!r} ({format_duration(duration)}{phase_note})"
+    if exercise.hold_seconds and exercise.hold_seconds > duration:
+        return True, (f"a {format_duration(exercise.hold_seconds)} hold is longer than "
+                      f"{break_text}")
+    needed = exercise.estimated_seconds()
+    if needed > duration:
+        return False, (f"warning: {exercise.id!r} takes about {format_duration(needed)} "
+                       f"({exercise.dose_text()}), longer than {break_text}; the guided break "
+                       "will run over")
+    return None
 
 
 __all__ = [

@@ -78,6 +78,8 @@ PROGRAMME_EXERCISE = Spec(
     "An exercise: `use: library/ID` with your dose, or one of your own with a title.",
     keys={
         "use": Spec("text", "library/ID: start from a built-in exercise."),
+        "image": Spec("text", "A picture for the exercise: a PNG or GIF file, its path relative "
+                      "to the programme file."),
         **EXERCISE_TEXT_KEYS,
         **DOSE_KEYS,
     },
@@ -112,6 +114,8 @@ SETTINGS = Spec(
             "Optional symptom questions.",
             keys={
                 "neck_after_break": Spec("bool", "Ask 'How is your neck now?' after a break."),
+                "neck_before_break": Spec("bool", "Also ask it just before a guided break, "
+                                          "for before/after pairs in the report."),
                 "headache_daily": Spec("bool", "Ask once a working day about headaches."),
                 "headache_at": Spec("clock", "When to ask about headaches, \"HH:MM\"."),
             },
@@ -146,17 +150,39 @@ BREAK = Spec(
     },
 )
 
+BREAK_CHANGE = Spec(
+    "map",
+    "What the phase changes in this break; anything not written stays as the break has it.",
+    keys={
+        "every": Spec("duration", "Sitting time before it is due, in this phase.",
+                      minimum=5 * MIN, maximum=4 * HOUR),
+        "duration": Spec("duration", "How long the break takes, in this phase.", minimum=20,
+                         maximum=30 * MIN),
+        "add": Spec("list", "Exercise ids added to the break's list.", item=Spec("text"),
+                    min_items=1, unique=True),
+        "remove": Spec("list", "Exercise ids taken out of the break's list.", item=Spec("text"),
+                       min_items=1, unique=True),
+        "exercises": Spec("list", "The break's whole exercise list in this phase (instead of "
+                          "add and remove).", item=Spec("text"), min_items=1),
+        "per_prompt": Spec("int", "Exercises per prompt in this phase.", minimum=1, maximum=20),
+    },
+)
+
 PHASE = Spec(
     "map",
-    "A progression step: dose changes from a programme week.",
+    "A progression step from a programme week or a date: doses, and breaks' interval, duration "
+    "and exercises.",
     keys={
-        "name": Spec("text", "What this phase is called."),
-        "from_week": Spec("int", "First week (week 1 starts on `starts`).", required=True,
-                          minimum=1, maximum=104),
+        "name": Spec("text", "What this phase is called; the patient and the report see it."),
+        "from_week": Spec("int", "First week (week 1 starts on `starts`).", minimum=1,
+                          maximum=104),
         "until_week": Spec("int", "Last week (open-ended without it).", minimum=1, maximum=104),
-        "exercises": Spec("dict", "Dose changes by exercise id.", required=True,
+        "from": Spec("date", "First day, YYYY-MM-DD (instead of from_week)."),
+        "until": Spec("date", "Last day, YYYY-MM-DD (open-ended without it)."),
+        "exercises": Spec("dict", "Dose changes by exercise id.",
                           item=Spec("map", "Dose changes.", keys=DOSE_KEYS),
                           key_pattern=EXERCISE_ID_PATTERN),
+        "breaks": Spec("dict", "Changes by break name.", item=BREAK_CHANGE),
     },
 )
 

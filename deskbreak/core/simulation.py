@@ -8,7 +8,15 @@ offset they are local time). `what` is one of:
 - `locked`: the screen is locked;
 - `asleep`: the machine is suspended (no samples at all);
 - `respond done|skip|snooze`: the user answers the open prompt at that moment (a click: input);
+- `respond partial N [REASON]`: the user stopped the guided break after finishing its first N
+  exercises (N >= 1); `respond stopped [REASON]`: stopped before finishing any. REASON is one
+  of busy, symptoms, other;
 - `checkin neck N` / `checkin headache LEVEL`: a symptom answer at that moment;
+  `checkin neck_before N`: the rating before a guided break; `checkin headache N [DURATION]
+  [painkillers|no-painkillers] [YYYY-MM-DD]`: a headache diary entry (intensity 0-10, for
+  today unless a day is given; DURATION one of under-1h, 1-4h, over-4h, all-day);
+- `screen no` / `screen yes [QUESTION ...]`: the user answers the red-flag screening: all no,
+  or yes to the named questions (`screen yes` alone: yes to every question);
 - `pause DURATION` / `resume`: the user pauses or resumes prompts;
 - `end`: the last row.
 """
@@ -17,14 +25,17 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 from deskbreak.core.clock import FakeClock
 from deskbreak.core.engine import Engine
-from deskbreak.core.events import HEADACHE_LEVELS, Answer, Event
+from deskbreak.core.events import DIARY_DURATIONS, HEADACHE_LEVELS, STOP_REASONS, Answer, Event
 from deskbreak.core.programme import Programme
+from deskbreak.core.screening import QUESTION_IDS
 from deskbreak.core.sitting import Sample
 from deskbreak.core.units import parse_duration
 from deskbreak.errors import DeskbreakError
@@ -121,18 +132,20 @@ def _check_row(verb: str, argument: str, where: str) -> None:
         if argument:
             raise TraceInvalid(f"{where}: {verb!r} takes nothing after it")
     elif verb == "respond":
-        if argument not in {a.value for a in Answer}:
+        if parse_respond(argument) is None:
             raise TraceInvalid(f"{where}: write 'respond done', 'respond skip' or "
-                               f"'respond snooze', not 'respond {argument}'")
+                               "'respond snooze' (after starting the guided break: 'respond "
+                               "partial N' or 'respond stopped'), not "
+                               f"'respond {argument}'")
     elif verb == "checkin":
-        question, _, value = argument.partition(" ")
-        # isascii: "³".isdigit() is True, but int("³") fails.
-        ok = (question == "neck" and value.isascii() and value.isdigit() and len(value) <= 2
-              and 0 <= int(value) <= 10) or (
-            question == "headache" and value in HEADACHE_LEVELS)
-        if not ok:
-            raise TraceInvalid(f"{where}: write 'checkin neck 0-10' or 'checkin headache "
-                               f"{'|'.join(HEADACHE_LEVELS)}'")
+        if parse_checkin(argument) is None:
+            raise TraceInvalid(f"{where}: write 'checkin neck 0-10', 'checkin neck_before "
+                               "0-10', 'checkin headache 0-10 [DURATION] [painkillers]' or "
+                               f"'checkin headache {'|'.join(HEADACHE_LEVELS)}'")
+    elif verb == "screen":
+        if parse_screen(argument) is None:
+            raise TraceInvalid(f"{where}: write 'screen no', 'screen yes' or 'screen yes "
+                               f"QUESTION ...' with questions from {', '.join(QUESTION_IDS)}")
     elif verb == "pause":
         try:
             parse_duration(argument)
@@ -140,7 +153,71 @@ def _check_row(verb: str, argument: str, where: str) -> None:
             raise TraceInvalid(f"{where}: pause needs a duration: {error}") from None
     else:
         raise TraceInvalid(f"{where}: unknown action {verb!r}; expected one of "
-                           f"{', '.join((*MODES, 'respond', 'checkin', 'pause', 'resume', 'end'))}")
+                           f"{', '.join((*MODES, 'respond', 'checkin', 'screen', 'pause', 'resume', 'end'))}")
+
+
+def parse_checkin(argument: str) -> tuple[str, int | str | dict[str, Any]] | None:
+    """`checkin`'s argument as (question, value) for `Engine.checkin`; None when malformed."""
+    words = argument.split()
+    if len(words) < 2:
+        return None
+    question, value = words[0], words[1]
+    number = int(value) if value.isascii() and value.isdigit() else None
+    if question in ("neck", "neck_before"):
+        return (question, number) if len(words) == 2 and number is not None \
+            and 0 <= number <= 10 else None
+    if question != "headache":
+        return None
+    if len(words) == 2 and value in HEADACHE_LEVELS:
+        return question, value  # the old one-word scale
+    if number is None or number > 10:
+        return None
+    answer: dict[str, Any] = {"intensity": number}
+    for word in words[2:]:
+        if word in DIARY_DURATIONS and "duration" not in answer:
+            answer["duration"] = word
+        elif word in ("painkillers", "no-painkillers") and "painkillers" not in answer:
+            answer["painkillers"] = word == "painkillers"
+        elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", word) and "day" not in answer:
+            answer["day"] = word
+        else:
+            return None
+    return question, answer
+
+
+def parse_screen(argument: str) -> dict[str, bool] | None:
+    """`screen`'s argument as the screening answers; None when malformed."""
+    words = argument.split()
+    if words == ["no"]:
+        return dict.fromkeys(QUESTION_IDS, False)
+    if not words or words[0] != "yes":
+        return None
+    named = words[1:] or list(QUESTION_IDS)
+    if not set(named) <= set(QUESTION_IDS):
+        return None
+    return {q: q in named for q in QUESTION_IDS}
+
+
+def parse_respond(argument: str) -> tuple[Answer, int, str | None] | None:
+    """`respond`'s argument as (answer, exercises finished, reason); None when malformed."""
+    words = argument.split()
+    if not words:
+        return None
+    try:
+        answer = Answer(words[0])
+    except ValueError:
+        return None
+    rest = words[1:]
+    if answer in (Answer.DONE, Answer.SKIP, Answer.SNOOZE):
+        return (answer, 0, None) if not rest else None
+    count = 0
+    if answer is Answer.PARTIAL:
+        if not rest or not rest[0].isdigit() or int(rest[0]) < 1:
+            return None
+        count, rest = int(rest[0]), rest[1:]
+    if len(rest) > 1 or (rest and rest[0] not in STOP_REASONS):
+        return None
+    return answer, count, rest[0] if rest else None
 
 
 def simulate(programme: Programme, rows: list[TraceRow], poll_seconds: float = 5.0) -> Iterator[Event]:
@@ -182,13 +259,29 @@ def simulate(programme: Programme, rows: list[TraceRow], poll_seconds: float = 5
             next_sample = row_at
         elif row.what == "respond":
             last_input = now
-            _, events = engine.answer(now, Answer(row.argument))
-            yield from events
+            parsed = parse_respond(row.argument)
+            if parsed is not None:  # parse_trace checked it
+                answer, count, reason = parsed
+                if answer in (Answer.PARTIAL, Answer.STOPPED):
+                    # Stopping a guided break means it was started first.
+                    engine.start_break(now)
+                _, events = engine.answer(now, answer, finished=engine.first_exercises(count),
+                                          reason=reason)
+                yield from events
         elif row.what == "checkin":
-            question, _, value = row.argument.partition(" ")
-            prompt = engine.last_prompt_id if question == "neck" else None
-            yield from engine.checkin(now, question, int(value) if question == "neck" else value,
-                                      prompt_id=prompt)
+            checkin = parse_checkin(row.argument)
+            if checkin is not None:  # parse_trace checked it
+                question, value = checkin
+                prompt = engine.last_prompt_id if question.startswith("neck") else None
+                try:
+                    yield from engine.checkin(now, question, value, prompt_id=prompt)
+                except ValueError as error:  # e.g. a diary day still to come
+                    raise TraceInvalid(f"trace line {row.line}: {error}") from None
+        elif row.what == "screen":
+            answers = parse_screen(row.argument)
+            if answers is not None:
+                last_input = now
+                yield from engine.screening(now, answers)
         elif row.what == "pause":
             yield from engine.pause(now, now + timedelta(seconds=parse_duration(row.argument)))
         elif row.what == "resume":

@@ -94,12 +94,17 @@ def summary_dict(report: Report) -> dict[str, Any]:
     }
 
 
-def to_json(report: Report, events: Iterable[Event]) -> str:
-    """The JSON export: the summary and every event of the period (lossless event form)."""
+def to_json(report: Report, events: Iterable[Event],
+            extra: dict[str, Any] | None = None) -> str:
+    """The JSON export: the summary and every event of the period (lossless event form).
+
+    `extra` (the clinic record, the prescription) goes before the summary, so `deskbreak clinic`
+    finds it in the file's first kilobytes without reading a year of events."""
     document = {
         "notice": HEALTH_DATA_NOTICE,
         "format": "deskbreak-export",
         "version": 1,
+        **(extra or {}),
         "summary": summary_dict(report),
         "events": [event_to_json(e) for e in events],
     }

@@ -16,6 +16,16 @@ from deskbreak.core.compliance import (
     Trend,
 )
 from deskbreak.reporting import svg_charts
+from deskbreak.reporting.clinical_html import (
+    CLINICAL_CSS,
+    before_after_html,
+    flags_rule_html,
+    headache_diary_html,
+    outcome_detail,
+    review_banner_html,
+    safety_html,
+    trend_words_html,
+)
 from deskbreak.reporting.text import day_text, minutes, percent, plural
 
 #: Periods up to this many days get a day-by-day table.
@@ -52,12 +62,15 @@ def render_html(report: Report, header: Header) -> str:
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         f"<title>deskbreak report {period.first} to {period.last}</title>",
-        f"<style>{_CSS}</style></head><body>",
+        f"<style>{_CSS}{CLINICAL_CSS}</style></head><body>",
         "<header><h1>Desk-break compliance report</h1><dl>",
         *(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in facts if v),
         "</dl></header>",
+        # The first screen: whether a review is due, then any safety screenings.
+        review_banner_html(report),
+        safety_html(report),
         '<section class="summary">',
-        _card("Adherence", percent(t.adherence), f"{t.done} of {t.prompted} prompts done"),
+        _card("Adherence", percent(t.adherence), outcome_detail(report)),
         _card("Taken by getting up", str(t.taken), "no answer, but away long enough"),
         _card("Skipped / missed", f"{t.skipped} / {t.missed}",
               f"{plural(t.snoozes, 'snooze')}, {t.snoozed} left snoozed"),
@@ -68,12 +81,15 @@ def render_html(report: Report, header: Header) -> str:
         "</section>",
         "<h2>Flagged exercises</h2>",
         _flags_table(report),
+        flags_rule_html(report),
         "<h2>Daily adherence</h2>",
         _figure(svg_charts.adherence_chart(report.days)),
         "<h2>Sitting bouts per day</h2>",
         _figure(svg_charts.bouts_chart(report.days)),
         "<h2>Neck pain and headache</h2>",
         _figure(svg_charts.symptom_chart(report)),
+        headache_diary_html(report),
+        before_after_html(report),
         "<h2>Per exercise</h2>",
         _tally_table("Exercise", list(report.exercises.items()), report.flagged_exercises()),
         "<h2>Per break</h2>",
@@ -85,22 +101,19 @@ def render_html(report: Report, header: Header) -> str:
         ("<footer>Adherence = prompts done / prompts shown; a snoozed prompt and its repeats count "
         "once, by the final answer. <em>Taken</em>: not answered, but away from the desk for at "
         "least the break's length. A bout is continuous sitting; it ends with a natural break, a "
-        "screen lock or a suspend. Exercises are flagged when the neck check-in after a break with "
-        "that exercise was higher than the check-in before, or 7/10 or more.</footer>"),
+        "screen lock or a suspend. <em>Partly done</em>: a guided break stopped after at least one "
+        "exercise; it is not counted as done.</footer>"),
         "</body></html>",
     ]
     return "\n".join(parts) + "\n"
 
 
 def _trend_value(trend: Trend) -> str:
-    return "-" if trend.change is None else trend.words
+    return trend.words
 
 
 def _trend_detail(trend: Trend) -> str:
-    answers = plural(trend.answers, "answer")
-    if trend.first_mean is None or trend.second_mean is None:
-        return f"{answers}; too few answered days for a trend"
-    return f"{trend.first_mean:.1f} then {trend.second_mean:.1f} ({answers})"
+    return trend_words_html(trend)
 
 
 def _card(title: str, value: str, detail: str) -> str:
@@ -132,7 +145,7 @@ def _flags_table(report: Report) -> str:
     e = html.escape
     grouped = report.flagged_exercises()
     if not grouped:
-        return "<p>No exercise was followed by worse neck pain in this period.</p>"
+        return "<p>No exercise was flagged in this period.</p>"
     rows = []
     for exercise, flags in grouped.items():
         when = "<br>".join(e(f"{f.at:%a %d %b %H:%M}: {f.reason}") for f in flags[:10])

@@ -6,6 +6,7 @@ shows one at a time:
     INTRO  (title, summary, steps, cautions, dose; waits for Next)
     for each side:  SIDE  ("Left side", a short get-ready countdown)
         for each set:  REP screens ("Rep 3 of 8"; countdown = the hold, or the pace of a rep)
+                       RELEASE between two holds ("Let go", a short countdown)
                        REST between sets (countdown)
     or, for an exercise dosed by time: one TIMED screen per side
     then CHECKIN ("How is your neck now?") when asked for, else FINISH.
@@ -28,6 +29,11 @@ from deskbreak.core.programme import Exercise
 
 #: Seconds to get into position before each side starts.
 GET_READY_SECONDS = 3.0
+#: Seconds to let go between two holds: back-to-back holds leave no moment to relax the muscle.
+RELEASE_SECONDS = 3.0
+#: What a screen that waits for the user (an exercise's introduction) is assumed to take, for the
+#: "about 1 min left" estimate.
+READING_SECONDS = 10.0
 
 
 class ScreenKind(enum.Enum):
@@ -41,6 +47,8 @@ class ScreenKind(enum.Enum):
     REP = "rep"
     #: An exercise dosed by time rather than reps, one screen per side.
     TIMED = "timed"
+    #: A short release between two holds.
+    RELEASE = "release"
     #: Rest between sets.
     REST = "rest"
     #: "How is your neck now?" 0 to 10; the last screen when the programme asks.
@@ -119,6 +127,11 @@ def _exercise_screens(exercise: Exercise, number: int, count: int) -> list[Scree
                     ScreenKind.REP, f"Rep {rep} of {reps}", detail, side=side,
                     set_number=set_number, set_count=exercise.sets, rep_number=rep,
                     rep_count=reps, countdown_seconds=rep_seconds, hold=hold))
+                if hold and rep < reps:
+                    screens.append(screen(
+                        ScreenKind.RELEASE, "Let go", "relax for a moment",
+                        side=side, set_number=set_number, set_count=exercise.sets,
+                        rep_number=rep, rep_count=reps, countdown_seconds=RELEASE_SECONDS))
             if set_number < exercise.sets and exercise.rest_seconds > 0:
                 screens.append(screen(
                     ScreenKind.REST, "Rest", f"set {set_number + 1} of {exercise.sets} next",
@@ -137,3 +150,51 @@ def _side_words(side: str | None) -> str:
 def completed_exercises(screens: Sequence[Screen], finished_through: int) -> tuple[str, ...]:
     """Ids of exercises whose last screen is among the first `finished_through` screens."""
     return tuple(s.exercise_id for s in screens[:max(0, finished_through)] if s.completes_exercise)
+
+
+def finishes_exercise(screens: Sequence[Screen], index: int) -> str | None:
+    """The id of the exercise that moving on from screen `index` finishes, if any."""
+    if 0 <= index < len(screens) and screens[index].completes_exercise:
+        return screens[index].exercise_id
+    return None
+
+
+def next_exercise_index(screens: Sequence[Screen], index: int) -> int:
+    """Where "Skip this exercise" goes: the first screen after `index` that belongs to another
+    exercise, or the closing screen."""
+    current = screens[index].exercise_number
+    for later in range(index + 1, len(screens)):
+        if screens[later].exercise_number != current or not screens[later].exercise_id:
+            return later
+    return len(screens) - 1
+
+
+def seconds_left(screens: Sequence[Screen], index: int, elapsed: float = 0.0) -> float:
+    """Roughly how long the rest of the break takes from screen `index`, of which `elapsed`
+    seconds have already run: countdowns as timed, reading screens at `READING_SECONDS`."""
+    total = 0.0
+    for screen in screens[index:]:
+        if screen.kind in (ScreenKind.CHECKIN, ScreenKind.FINISH):
+            continue
+        total += (screen.countdown_seconds if screen.countdown_seconds is not None
+                  else READING_SECONDS)
+    return max(0.0, total - elapsed)
+
+
+def time_left_text(seconds: float) -> str:
+    """"about 2 min left", "under a minute left" or "almost done": whole minutes, no false
+    precision for an estimate."""
+    if seconds < 10:
+        return "almost done"
+    if seconds < 50:
+        return "under a minute left"
+    return f"about {max(1, round(seconds / 60))} min left"
+
+
+def progress_text(screen: Screen, seconds: float) -> str:
+    """The overall line at the top of every exercise screen: "Exercise 2 of 4 · about 1 min
+    left"; on the closing screen an empty string."""
+    if not screen.exercise_id:
+        return ""
+    return f"Exercise {screen.exercise_number} of {screen.exercise_count} \u00b7 " + \
+        time_left_text(seconds)

@@ -35,13 +35,11 @@ DISMISS_AFTER_MS = 30_000
 #: The grab fails while the click that opened us is still held: retry this often, this often.
 GRAB_RETRY_MS = 50
 GRAB_ATTEMPTS = 20
-HIGHLIGHT = "#cfe3ff"
 
 
 def run(request: dict[str, Any]) -> str | None:
     """Show the menu; return the chosen command, or None when dismissed."""
     import tkinter as tk
-    from tkinter import font as tkfont
 
     chosen: list[str] = []
     root = tk.Tk(className="deskbreak")
@@ -53,8 +51,11 @@ def run(request: dict[str, Any]) -> str | None:
     except tk.TclError:
         pass  # not X11
     root.wm_attributes("-topmost", True)
-    font = tkfont.Font(root=root, family="DejaVu Sans", size=11)
-    frame = tk.Frame(root, borderwidth=1, relief="solid", background="white")
+    from deskbreak.ui import theme
+
+    palette = theme.apply(root)
+    font = theme.font(root, 11)
+    frame = tk.Frame(root, borderwidth=1, relief="solid", background=palette.background)
     frame.pack(fill="both", expand=True)
 
     def choose(command: str) -> None:
@@ -64,12 +65,13 @@ def run(request: dict[str, Any]) -> str | None:
     buttons: list[tk.Label] = []
     for item in request.get("items", []):
         if item.get("separator"):
-            tk.Frame(frame, height=1, background="#bbbbbb").pack(fill="x", padx=4, pady=3)
+            tk.Frame(frame, height=1, background=palette.disabled).pack(fill="x", padx=4,
+                                                                        pady=3)
             continue
         enabled = bool(item.get("enabled", True))
         label = tk.Label(frame, text=str(item.get("label", "")), font=font, anchor="w",
-                         padx=14, pady=3, background="white",
-                         foreground="black" if enabled else "#8a8a8a")
+                         padx=14, pady=3, background=palette.background,
+                         foreground=palette.foreground if enabled else palette.disabled)
         label.pack(fill="x")
         if enabled and item.get("command"):
             command = str(item["command"])
@@ -80,7 +82,8 @@ def run(request: dict[str, Any]) -> str | None:
 
     def highlight(widget: tk.Label) -> None:
         for other in buttons:
-            other.configure(background=HIGHLIGHT if other is widget else "white")
+            other.configure(background=palette.highlight if other is widget
+                            else palette.background)
         widget.focus_set()
 
     def move(step: int) -> None:

@@ -52,3 +52,16 @@ def test_without_any_bus_linux_falls_back_to_the_console(monkeypatch: pytest.Mon
 def test_unknown_notifier_override_names_the_choices() -> None:
     with pytest.raises(NotifierError, match="unknown notifier 'growl'.*freedesktop"):
         choose_notifier(lambda key: None, override="growl")
+
+
+def test_what_the_person_sees_of_the_actions_follows_the_server_capabilities() -> None:
+    """Issue 8 point 6: doctor said "with action buttons" where dunst shows only "(A)"."""
+    from deskbreak.adapters.notify import action_display, describe_actions
+
+    assert action_display(["actions", "body"], "dunst") == "menu"
+    assert action_display(["actions", "body"], "gnome-shell") == "buttons"
+    assert action_display(["body", "persistence"], "gnome-shell") == "none"
+    assert "buttons" in describe_actions("buttons")
+    assert "dunstctl context" in describe_actions("menu", "dunst")
+    assert describe_actions("menu", "dunst").startswith("no buttons")
+    assert "prompt window" in describe_actions("none")

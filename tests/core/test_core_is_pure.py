@@ -17,7 +17,7 @@ MODULES = sorted(CORE.glob("*.py"))
 ALLOWED_IMPORTS = {
     "__future__", "collections", "dataclasses", "datetime", "types", "typing", "enum", "re",
     "difflib", "csv", "io", "math", "functools", "itertools", "bisect", "statistics", "yaml",
-    "_sha2", "_sha256", "hashlib", "deskbreak",
+    "_sha2", "_sha256", "hashlib", "textwrap", "deskbreak",
 }
 #: Reading the clock or waiting: only the service does that, and hands the core `now`.
 FORBIDDEN_CALLS = {

@@ -686,8 +686,10 @@ def test_checkin_refuses_an_impossible_answer(question: str, value: object) -> N
 @pytest.mark.parametrize("value", [0, 10])
 def test_checkin_accepts_the_ends_of_the_neck_scale(value: int) -> None:
     engine = Engine(programme(CHECKINS))
-    [answered] = engine.checkin(NINE, "neck", value)
+    answered, *screening = engine.checkin(NINE, "neck", value)
     assert answered.value == value  # type: ignore[union-attr]
+    # A 10 also asks the red-flag screening questions (core/screening.py).
+    assert [e.KIND for e in screening] == ([] if value == 0 else ["screening_due"])
 
 
 # -- phases -------------------------------------------------------------------------------------
@@ -724,3 +726,98 @@ def test_phases_change_the_dose_recorded_in_prompts_by_date(day: date, reps: int
     assert (prompt.doses[0]["reps"], prompt.doses[0]["hold_seconds"]) == (reps, hold)
     [exercise] = desk.engine.exercises_for(prompt)
     assert (exercise.reps, exercise.hold_seconds) == (reps, hold)
+
+
+# -- the guided break: started, partial, stopped; every prompt gets one outcome -----------------
+
+
+def test_a_started_break_is_not_closed_by_the_answer_timeout() -> None:
+    desk = Desk(one_break("micro", "25m", "60s").replace("respond_within: 10m",
+                                                         "respond_within: 1m"))
+    prompt = desk.until_prompt()
+    desk.active(timedelta(seconds=35))
+    assert desk.engine.start_break(desk.now, prompt.prompt)
+    desk.active(m(5))  # far past the 1 minute answer window, still doing reps
+    assert desk.outcomes() == []
+    assert desk.engine.open_prompt is not None
+    desk.answer(Answer.DONE)
+    [outcome] = desk.outcomes()
+    assert (outcome.outcome, outcome.finished) == (Outcome.DONE, prompt.exercises)
+
+
+def test_stopping_after_some_exercises_is_recorded_as_partial_with_what_was_finished() -> None:
+    desk = Desk(one_break("micro", "25m", "60s", "[chin-tuck, neck-rotation]",
+                          "    per_prompt: 2"))
+    prompt = desk.until_prompt()
+    desk.engine.start_break(desk.now)
+    result, events = desk.engine.answer(desk.now, Answer.PARTIAL, finished=("chin-tuck",),
+                                        reason="busy")
+    assert result is AnswerResult.ACCEPTED
+    [outcome] = events
+    assert isinstance(outcome, PromptOutcome)
+    assert prompt.exercises == ("chin-tuck", "neck-rotation")
+    assert (outcome.outcome, outcome.finished, outcome.stop_reason) == (
+        Outcome.PARTIAL, ("chin-tuck",), "busy")
+
+
+def test_stopping_before_any_exercise_is_its_own_outcome_not_a_skip() -> None:
+    desk = Desk(one_break("micro", "25m", "60s"))
+    desk.until_prompt()
+    desk.engine.start_break(desk.now)
+    _, events = desk.engine.answer(desk.now, Answer.STOPPED, reason="symptoms")
+    outcome, *screening = events
+    # Stopping because of symptoms also asks the red-flag questions (core/screening.py).
+    assert [e.KIND for e in screening] == ["screening_due"]
+    assert isinstance(outcome, PromptOutcome)
+    assert (outcome.outcome, outcome.finished, outcome.stop_reason) == (
+        Outcome.STOPPED, (), "symptoms")
+
+
+def test_a_started_break_whose_window_was_lost_ends_as_stopped_long_after() -> None:
+    desk = Desk(one_break("micro", "25m", "60s"))
+    desk.until_prompt()
+    desk.engine.start_break(desk.now)
+    desk.active(m(29))
+    assert desk.outcomes() == []
+    desk.active(m(2))
+    assert [o.outcome for o in desk.outcomes()] == [Outcome.STOPPED]
+
+
+def test_a_snoozed_prompt_comes_back_with_the_same_exercises() -> None:
+    desk = Desk()  # neck rotates through four exercises, one or more per prompt
+    first = desk.until_prompt()
+    desk.answer(Answer.SNOOZE)
+    again = desk.until_prompt()
+    assert again.series == first.prompt
+    assert again.exercises == first.exercises
+
+
+def test_break_now_is_marked_as_asked_for() -> None:
+    desk = Desk()
+    desk.active(m(1))
+    [shown] = desk.engine.break_now(desk.now)
+    assert isinstance(shown, PromptShown) and shown.requested
+
+
+def test_finish_closes_the_open_prompt_so_every_prompt_gets_one_outcome() -> None:
+    desk = Desk(one_break("micro", "25m", "60s"))
+    prompt = desk.until_prompt()
+    events = desk.engine.finish(desk.now, reason="service quit")
+    outcomes = [e for e in events if isinstance(e, PromptOutcome)]
+    assert [(o.prompt, o.outcome) for o in outcomes] == [(prompt.prompt, Outcome.MISSED)]
+    assert desk.engine.open_prompt is None
+
+
+def test_an_outcome_logged_before_partial_answers_existed_still_decodes() -> None:
+    from deskbreak.core.events import event_from_json, event_to_json
+
+    old = {"at": "2026-11-23T09:30:00+01:00", "event": "outcome", "prompt": 3, "series": 3,
+           "break": "neck", "kind": "micro", "outcome": "done", "exercises": ["chin-tuck"]}
+    event = event_from_json(old)
+    assert isinstance(event, PromptOutcome)
+    assert (event.finished, event.stop_reason) == ((), None)
+    assert event_to_json(event) == old  # unchanged on the way out, too
+    partial = PromptOutcome(at=NINE, prompt=4, series=4, break_name="neck", kind="micro",
+                            outcome=Outcome.PARTIAL, exercises=("chin-tuck", "neck-rotation"),
+                            finished=("chin-tuck",), stop_reason="busy")
+    assert event_from_json(event_to_json(partial)) == partial

@@ -36,6 +36,10 @@ ISSUE_LIBRARY = {
     "levator-scapulae-stretch", "scalene-stretch", "scm-stretch", "suboccipital-release",
     "scapular-setting", "thoracic-extension", "shoulder-rolls", "doorway-chest-stretch",
     "stand-and-walk", "eye-break",
+    # and the ones added for clinical trust (deep neck flexor nod, isometrics, shoulder-blade
+    # strength, thoracic rotation, jaw and breathing relaxation, a desk set-up check)
+    "chin-nod", "cervical-isometrics", "band-row", "wall-slide", "thoracic-rotation",
+    "jaw-relaxation", "breathing-relaxation", "workstation-check",
 }
 
 
@@ -100,7 +104,7 @@ def test_every_shipped_programme_validates_and_round_trips(path: Path) -> None:
 def test_the_headache_programme_reads_as_written() -> None:
     programme = load_programme(REPO / "config/programmes/cervicogenic-headache-phase1.yaml")
     micro, movement = programme.breaks
-    assert (micro.kind, micro.every_seconds, micro.duration_seconds) == (BreakKind.MICRO, 1500, 75)
+    assert (micro.kind, micro.every_seconds, micro.duration_seconds) == (BreakKind.MICRO, 1500, 90)
     assert (movement.kind, movement.every_seconds, movement.duration_seconds) == (
         BreakKind.MOVEMENT, 3000, 180)
     assert (micro.snooze.minutes, micro.snooze.max_count) == (5, 2)
@@ -114,15 +118,16 @@ def test_the_headache_programme_reads_as_written() -> None:
     week1 = programme.exercises_on(date(2026, 11, 30))
     week2 = programme.exercises_on(date(2026, 12, 7))
     week3 = programme.exercises_on(date(2026, 12, 14))
-    assert (week1["chin-tuck"].reps, week1["chin-tuck"].hold_seconds) == (6, 5)
-    assert (week2["chin-tuck"].reps, week2["chin-tuck"].hold_seconds) == (6, 8)
-    assert (week3["chin-tuck"].reps, week3["chin-tuck"].hold_seconds) == (6, 10)
+    # The chin nod's three stages: 5 x 5 s, 5 x 10 s, 8 x 10 s.
+    assert (week1["chin-nod"].reps, week1["chin-nod"].hold_seconds) == (5, 5)
+    assert (week2["chin-nod"].reps, week2["chin-nod"].hold_seconds) == (5, 10)
+    assert (week3["chin-nod"].reps, week3["chin-nod"].hold_seconds) == (8, 10)
     assert (week2["scapular-setting"].sets, week2["scapular-setting"].rest_seconds) == (2, 10)
     assert week3["neck-rotation"].reps == 5
     assert week1["neck-rotation"].sides == ("left", "right")  # from the library
     assert week1["posture-reset"].duration_seconds == 20
     assert programme.phase_on(date(2026, 11, 30)) is None
-    assert programme.phase_on(date(2026, 12, 7)).name == "build the hold"  # type: ignore[union-attr]
+    assert programme.phase_on(date(2026, 12, 7)).name == "build the hold (chin nod stage 2)"  # type: ignore[union-attr]
 
 
 def test_the_library_holds_every_exercise_the_issue_names() -> None:
@@ -204,6 +209,9 @@ def test_the_issue_example_programme_validates_as_written() -> None:
 def test_the_issue_example_warns_that_the_week_3_chin_tuck_runs_over_the_break() -> None:
     programme = parse(ISSUE_EXAMPLE)
     assert programme.warnings == (
+        # The example's own walk has no cautions: the built-in stop rules still show.
+        "p.yaml:31:5: exercises.walk: warning: 'walk' has no cautions of its own; only "
+        "deskbreak's built-in stop rules will show. Add a 'Stop if ...' line",
         "p.yaml:36:28: phases[0].exercises.chin-tuck: warning: 'chin-tuck' takes about "
         "1 min 40 s (10 reps, hold 10 s), longer than the break 'neck mobility' (1 min); the "
         "guided break will run over",)

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
+import time
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,23 +19,60 @@ from .service_harness import PROGRAMME, RunningService, Typist, start_service
 TITLE = "^deskbreak: headache check-in$"
 
 
-def test_the_headache_window_answers_with_the_chosen_level(desktop: DesktopSession) -> None:
+def open_diary(desktop: DesktopSession, request: dict[str, object]) -> subprocess.Popen[str]:
     window_process = subprocess.Popen(
         [sys.executable, "-m", "deskbreak.ui.checkin_window"], stdin=subprocess.PIPE,
         stdout=subprocess.PIPE, text=True, env=desktop.full_env())
     assert window_process.stdin is not None
-    window_process.stdin.write(json.dumps({"question": "headache"}))
+    window_process.stdin.write(json.dumps(request))
     window_process.stdin.close()
+    return window_process
+
+
+def keys(desktop: DesktopSession, window: int, *names: str) -> None:
+    desktop.xdotool("windowactivate", "--sync", str(window))
+    time.sleep(0.3)  # the key bindings are live once the window has the focus
+    desktop.xdotool("key", "--delay", "80", *names)
+
+
+def test_the_headache_diary_answers_intensity_duration_and_painkillers(
+        desktop: DesktopSession, tmp_path: Path) -> None:
+    window_process = open_diary(desktop, {"question": "headache"})
     try:
-        window = desktop.wait_for_window(TITLE)
-        desktop.xdotool("windowactivate", "--sync", str(window), "key", "2")
+        window = desktop.wait_for_window(TITLE, timeout=10)
+        keys(desktop, window, "6", "d", "d")
+        shot = desktop.screenshot(tmp_path / "headache-diary.png")
+        if os.environ.get("DESKBREAK_KEEP_SCREENSHOTS"):
+            shutil.copy(shot, Path(os.environ["DESKBREAK_KEEP_SCREENSHOTS"]) / shot.name)
+        keys(desktop, window, "p", "Return")
         assert window_process.wait(timeout=10) == 0
         assert window_process.stdout is not None
         out = window_process.stdout.read()
     finally:
         desktop.stop_process(window_process)
+    # Changed on purpose: a 0-10 diary with duration and painkillers, not four words.
     assert [json.loads(line) for line in out.splitlines()] == [
-        {"checkin": "headache", "value": "mild"}]
+        {"checkin": "headache", "value": {"day": date.today().isoformat(), "intensity": 6,
+                                          "duration": "1-4h", "painkillers": True}}]
+
+
+def test_the_diary_catches_up_on_missed_days_oldest_first(desktop: DesktopSession) -> None:
+    today = date.today()
+    earlier = today - timedelta(days=2)
+    window_process = open_diary(desktop, {"question": "headache",
+                                          "days": [today.isoformat(), earlier.isoformat()]})
+    try:
+        window = desktop.wait_for_window(TITLE, timeout=10)
+        keys(desktop, window, "0", "o", "Return")  # the earlier day: no headache
+        time.sleep(0.3)
+        keys(desktop, window, "3", "d", "o", "Return")
+        assert window_process.wait(timeout=10) == 0
+        assert window_process.stdout is not None
+        values = [json.loads(line)["value"] for line in window_process.stdout.read().splitlines()]
+    finally:
+        desktop.stop_process(window_process)
+    assert [(v["day"], v["intensity"], v["duration"], v["painkillers"]) for v in values] == [
+        (earlier.isoformat(), 0, None, False), (today.isoformat(), 3, "under-1h", False)]
 
 
 def test_the_daily_headache_question_comes_once_and_its_answer_is_logged(
@@ -46,10 +87,11 @@ def test_the_daily_headache_question_comes_once_and_its_answer_is_logged(
     try:
         typist.start()
         window = desktop.wait_for_window(TITLE, timeout=20)
-        desktop.xdotool("windowactivate", "--sync", str(window), "key", "3")
+        keys(desktop, window, "3", "d", "p", "Return")
         answers = service.wait_for(
-            lambda: [e for e in service.events() if e.KIND == "checkin"], 10, "the answer")
-        assert [(a.question, a.value) for a in answers] == [("headache", "moderate")]
+            lambda: [e for e in service.events() if e.KIND == "headache"], 10, "the answer")
+        assert [(a.intensity, a.duration, a.painkillers) for a in answers] == [
+            (3, "under-1h", True)]
         assert [e.question for e in service.events() if e.KIND == "checkin_due"] == ["headache"]
     finally:
         desktop.stop_process(process)

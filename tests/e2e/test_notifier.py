@@ -170,3 +170,32 @@ def test_without_a_notification_server_the_dbus_notifier_fails_clearly(
         desktop: DesktopSession) -> None:
     with pytest.raises(NotifierError, match="freedesktop: .*ServiceUnknown"):
         FreedesktopNotifier(lambda key: None, bus=desktop.env["DBUS_SYSTEM_BUS_ADDRESS"])
+
+
+def test_dunst_is_reported_as_actions_through_its_menu_not_buttons(
+        desktop: DesktopSession, notifier: FreedesktopNotifier) -> None:
+    """Issue 8 point 6: dunst takes actions but draws no buttons (only an "(A)" marker)."""
+    assert "actions" in notifier.capabilities
+    assert notifier.server_name == "dunst"
+    assert notifier.action_display == "menu"
+
+
+@pytest.mark.parametrize("capabilities, expected", [
+    (["actions", "body", "body-markup"], "buttons"),
+    (["body"], "none"),
+])
+def test_a_server_that_draws_buttons_or_takes_no_actions_is_told_apart(
+        desktop: DesktopSession, capabilities: list[str], expected: str) -> None:
+    from .fake_dbus import FakeDBusService
+
+    address = desktop.env["DBUS_SYSTEM_BUS_ADDRESS"]  # a second bus, free of dunst
+    with FakeDBusService(address, "org.freedesktop.Notifications") as server:
+        key = ("org.freedesktop.Notifications", "GetCapabilities")
+        server.methods[key] = lambda _body: ("as", (capabilities,))
+        server.methods[("org.freedesktop.Notifications", "GetServerInformation")] = (
+            lambda _body: ("ssss", ("gnome-shell", "GNOME", "46.0", "1.2")))
+        shown = FreedesktopNotifier(lambda key: None, bus=address)
+        try:
+            assert shown.action_display == expected
+        finally:
+            shown.shutdown()

@@ -24,6 +24,9 @@ def test_harness_desktop_is_described_part_by_part(desktop: DesktopSession,
     assert probes["fullscreen"].chosen == "x11"
     assert probes["notifications"].chosen == "freedesktop"
     assert "dunst" in probes["notifications"].reading
+    # dunst takes actions but draws no buttons (issue 8 point 6): doctor says so.
+    assert "no buttons" in probes["notifications"].reading
+    assert "with action buttons" not in probes["notifications"].reading
     assert probes["tray"].chosen is not None and probes["tray"].chosen.startswith("pystray ")
     if probes["tray"].chosen == "pystray xorg":
         assert "python3-gi" in (probes["tray"].missing_hint or "")

@@ -7,9 +7,15 @@ import pytest
 from deskbreak.core.programme import Exercise
 from deskbreak.ui.guided_steps import (
     GET_READY_SECONDS,
+    RELEASE_SECONDS,
     ScreenKind,
     completed_exercises,
+    finishes_exercise,
     guided_screens,
+    next_exercise_index,
+    progress_text,
+    seconds_left,
+    time_left_text,
 )
 from deskbreak.ui.prompt_protocol import (
     RequestError,
@@ -26,7 +32,8 @@ def test_single_exercise_with_reps_and_hold_gives_intro_then_one_rep_screen_per_
     chin = Exercise(id="chin", title="Chin tucks", reps=3, hold_seconds=5,
                     cautions=("Stop if it hurts",))
     screens = guided_screens([chin], neck_checkin=False)
-    assert kinds(screens) == ["intro", "rep", "rep", "rep", "finish"]
+    # A short release between two holds (issue 8, point 9: holds ran back to back).
+    assert kinds(screens) == ["intro", "rep", "release", "rep", "release", "rep", "finish"]
     reps = [s for s in screens if s.kind is ScreenKind.REP]
     assert [s.heading for s in reps] == ["Rep 1 of 3", "Rep 2 of 3", "Rep 3 of 3"]
     assert all(s.countdown_seconds == 5 and s.hold for s in reps)
@@ -130,3 +137,40 @@ def test_request_built_from_a_core_exercise_round_trips_through_parse_request() 
 def test_malformed_requests_are_rejected_naming_the_field(bad: dict, message: str) -> None:
     with pytest.raises(RequestError, match=message):
         parse_request(bad)
+
+
+def test_holds_are_separated_by_a_release_moment_but_unheld_reps_are_not() -> None:
+    held = Exercise(id="h", title="Held", reps=2, sets=2, hold_seconds=10, rest_seconds=15)
+    screens = guided_screens([held], neck_checkin=False)
+    assert kinds(screens) == ["intro", "rep", "release", "rep", "rest", "rep", "release", "rep",
+                              "finish"]
+    releases = [s for s in screens if s.kind is ScreenKind.RELEASE]
+    assert all(s.countdown_seconds == RELEASE_SECONDS and not s.hold for s in releases)
+    unheld = Exercise(id="u", title="Unheld", reps=3)
+    assert "release" not in kinds(guided_screens([unheld], neck_checkin=False))
+
+
+def test_progress_says_which_exercise_of_how_many_and_roughly_how_long_is_left() -> None:
+    exs = [Exercise(id=f"e{i}", title=f"E{i}", reps=6, seconds_per_rep=5) for i in range(4)]
+    screens = guided_screens(exs, neck_checkin=True)
+    second_intro = next(i for i, s in enumerate(screens)
+                        if s.kind is ScreenKind.INTRO and s.exercise_number == 2)
+    # Three exercises of 6 x 5 s plus three introductions left: 120 s.
+    assert seconds_left(screens, second_intro) == 3 * 30 + 3 * 10
+    assert progress_text(screens[second_intro], seconds_left(screens, second_intro)) == (
+        "Exercise 2 of 4 \u00b7 about 2 min left")
+    assert time_left_text(70) == "about 1 min left"
+    assert time_left_text(30) == "under a minute left"
+    assert time_left_text(3) == "almost done"
+    assert progress_text(screens[-1], 0) == ""  # the check-in is not an exercise
+
+
+def test_skip_this_exercise_goes_to_the_next_exercise_and_finishes_nothing() -> None:
+    a = Exercise(id="a", title="A", reps=3, hold_seconds=5)
+    b = Exercise(id="b", title="B", reps=1)
+    screens = guided_screens([a, b], neck_checkin=False)
+    assert screens[next_exercise_index(screens, 2)].exercise_id == "b"
+    assert screens[next_exercise_index(screens, 2)].kind is ScreenKind.INTRO
+    last_of_b = max(i for i, s in enumerate(screens) if s.exercise_id == "b")
+    assert screens[next_exercise_index(screens, last_of_b)].kind is ScreenKind.FINISH
+    assert [finishes_exercise(screens, i) for i in range(len(screens))].count("a") == 1

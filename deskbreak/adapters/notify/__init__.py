@@ -53,8 +53,12 @@ class Notifier(Protocol):
 
     #: Short stable name ("freedesktop", "plyer", "console").
     name: str
-    #: Whether the user can press action buttons here; if not, rely on the window or tray.
+    #: Whether the server takes actions at all; if not, rely on the window or tray.
     supports_actions: bool
+    #: How the user reaches the actions: "buttons" on the notification, "menu" (the server
+    #: takes actions but draws no buttons: dunst marks them "(A)" and offers them in its
+    #: context menu) or "none".
+    action_display: str
 
     def show(self, title: str, body: str, actions: Sequence[tuple[str, str]],
              expire_seconds: float, replace: bool = True) -> None:
@@ -70,6 +74,31 @@ class Notifier(Protocol):
     def shutdown(self) -> None:
         """Release connections and stop the background thread; idempotent."""
         ...
+
+
+#: Servers known to take actions without drawing buttons: they offer them in a menu.
+MENU_ONLY_SERVERS = frozenset({"dunst", "mako", "fnott"})
+
+
+def action_display(capabilities: Sequence[str], server_name: str) -> str:
+    """"buttons", "menu" or "none": what a person sees of a notification's actions, from the
+    server's GetCapabilities and its name (the spec has no capability that says "buttons")."""
+    if "actions" not in capabilities:
+        return "none"
+    if server_name.strip().lower() in MENU_ONLY_SERVERS:
+        return "menu"
+    return "buttons"
+
+
+def describe_actions(display: str, server_name: str = "") -> str:
+    """One line for `doctor`: how this server shows a prompt's Done / Snooze / Skip."""
+    if display == "buttons":
+        return "shows Done / Snooze / Skip as buttons"
+    if display == "menu":
+        how = " (`dunstctl context`)" if server_name.strip().lower() == "dunst" else ""
+        return ("no buttons: Done / Snooze / Skip only in the server's own menu" + how +
+                "; answer in the prompt window")
+    return "no actions: answer in the prompt window or the tray menu"
 
 
 def candidates_for(platform: str) -> list[str]:
@@ -112,5 +141,6 @@ def choose_notifier(on_action: ActionCallback, override: str | None = None) -> N
     raise NotifierError("no notifier works here (" + "; ".join(failures) + ")")
 
 
-__all__ = ["ENV_VAR", "NOTIFIERS", "ActionCallback", "Notifier", "NotifierError",
-           "candidates_for", "choose_notifier", "open_notifier"]
+__all__ = ["ENV_VAR", "MENU_ONLY_SERVERS", "NOTIFIERS", "ActionCallback", "Notifier",
+           "NotifierError", "action_display", "candidates_for", "choose_notifier",
+           "describe_actions", "open_notifier"]

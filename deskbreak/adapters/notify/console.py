@@ -16,6 +16,7 @@ class ConsoleNotifier:
 
     name = "console"
     supports_actions = False
+    action_display = "none"
 
     def __init__(self, on_action: Callable[[str], None] | None = None,
                  stream: TextIO | None = None) -> None:

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from deskbreak.adapters.notify import NotifierError
+from deskbreak.adapters.notify import NotifierError, action_display
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,10 @@ class FreedesktopNotifier:
         self._conn: Any = None
         self._filters: list[Any] = []
         self.supports_actions = False
+        self.action_display = "none"
+        self.capabilities: tuple[str, ...] = ()
         self.server = "unknown"
+        self.server_name = ""
         self._connect()
         self._thread = threading.Thread(target=self._dispatch, name="deskbreak-notify",
                                         daemon=True)
@@ -97,14 +100,16 @@ class FreedesktopNotifier:
                 self._filters.append(self._router.filter(rule, queue=self._signals))
                 self._call_raw(message_bus.AddMatch(rule))
             (capabilities,) = self._call("GetCapabilities")
-            self.supports_actions = "actions" in capabilities
+            self.capabilities = tuple(str(c) for c in capabilities)
+            self.supports_actions = "actions" in self.capabilities
             name, vendor, version, _spec = self._call("GetServerInformation")
             self.server = f"{name} {version} ({vendor})"
+            self.server_name = str(name)
+            self.action_display = action_display(self.capabilities, self.server_name)
         except NotifierError:
             self._disconnect()
             raise
-        log.info("notification server %s, actions %s", self.server,
-                 "supported" if self.supports_actions else "not supported")
+        log.info("notification server %s, actions: %s", self.server, self.action_display)
 
     def _disconnect(self) -> None:
         for handle in self._filters:

@@ -33,6 +33,7 @@ class PlyerNotifier:
 
     name = "plyer"
     supports_actions = False
+    action_display = "none"
 
     def __init__(self, on_action: Callable[[str], None] | None = None,
                  platform: str | None = None) -> None:

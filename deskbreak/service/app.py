@@ -1,0 +1,252 @@
+"""The app: one tick (sample the OS, advance the engine), recording every event, and acting on
+it (show or dismiss a prompt, save state, refresh the tray). Engine thread only."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from deskbreak.core.clock import Clock
+from deskbreak.core.engine import Engine
+from deskbreak.core.events import (
+    CheckinDue,
+    Event,
+    Paused,
+    ProgrammeRejected,
+    PromptOutcome,
+    PromptShown,
+    Resumed,
+    SnoozeRefused,
+)
+from deskbreak.core.sitting import Sample
+from deskbreak.core.status import status_line
+from deskbreak.errors import DeskbreakError
+from deskbreak.service.ports import (
+    FullscreenCheck,
+    IdleOpener,
+    IdleSource,
+    LockSource,
+    Presenter,
+    Store,
+)
+from deskbreak.service.programme_watch import ProgrammeWatcher, SavedState
+
+if TYPE_CHECKING:
+    from deskbreak.adapters.tray import TrayView
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """What `deskbreak run` was asked for."""
+
+    programme_path: Path
+    poll_seconds: float = 5.0
+    console: bool = False
+    speed: float = 1.0
+    idle_source: str | None = None
+    notifier: str | None = None
+    tray_backend: str | None = None
+    windows: bool = True
+
+
+@dataclass
+class Sensors:
+    """The OS readers the tick samples (each None when this desktop has none)."""
+
+    idle: IdleSource | None = None
+    #: Opens a fresh idle source when the current one fails (None: do not retry).
+    reopen_idle: IdleOpener | None = None
+    #: Why there is no idle source (all time then counts as sitting).
+    idle_error: str | None = None
+    lock: LockSource | None = None
+    fullscreen: FullscreenCheck | None = None
+
+
+class App:
+    """Tick, record, act. Built with every collaborator; used on the engine thread only."""
+
+    def __init__(self, *, options: RunOptions, clock: Clock, engine: Engine,
+                 open_store: Callable[[], Store], presenter: Presenter, sensors: Sensors,
+                 watcher: ProgrammeWatcher, state_path: Path,
+                 show_tray: Callable[[TrayView], None] | None = None) -> None:
+        self.options = options
+        self.clock = clock
+        self.engine = engine
+        self.presenter = presenter
+        self.sensors = sensors
+        self.watcher = watcher
+        self._open_store = open_store
+        self._state_path = state_path
+        self._show_tray = show_tray
+        self._last_tray_view: TrayView | None = None
+        self._store: Store | None = None
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            raise DeskbreakError("the compliance log is not open yet")
+        return self._store
+
+    # -- start and stop -----------------------------------------------------------------------
+
+    def open_log(self) -> None:
+        """Open the store here, on the engine thread (SQLite connections belong to it)."""
+        self._store = self._open_store()
+        # Prompt ids stay unique across restarts: continue after the highest one logged.
+        self.engine.continue_prompt_ids_after(self._store.highest_prompt_id())
+
+    def record_start(self, startup_rejection: ProgrammeRejected | None) -> None:
+        """The log says which programme is in force from now (and why, if it is the default)."""
+        path = str(self.options.programme_path)
+        if startup_rejection is not None:
+            self.record([startup_rejection])
+            path = str(startup_rejection.path)
+        self.record(self.engine.replace_programme(self.engine.programme, self.clock.now(), path))
+
+    def restore_state(self) -> None:
+        """A pause that has not run out yet goes on after a restart."""
+        state = SavedState.load(self._state_path)
+        now = self.clock.now()
+        if state.paused and (state.paused_until is None or state.paused_until > now):
+            self.record(self.engine.pause(now, state.paused_until,
+                                          reason="restored after restart"))
+
+    def finish(self, reason: str) -> None:
+        """Close the open prompt and the bout in progress, then the log."""
+        if self._store is None:
+            return
+        self.record(self.engine.finish(self.clock.now(), reason=f"service {reason}"))
+        self._store.close()
+        self._store = None
+
+    # -- the tick -----------------------------------------------------------------------------
+
+    def tick(self) -> bool:
+        """One poll: sample the OS, advance the engine, act on what happened. True when the
+        machine has just woken from a suspend (timers were frozen meanwhile)."""
+        now = self.clock.now()
+        idle = self._idle_seconds()
+        # Input within the last poll means someone is at an unlocked screen: skip the bus round
+        # trip. A lock is seen on the first tick after input stops.
+        poll = self.options.poll_seconds * self.options.speed
+        locked = self._locked() if idle >= poll else False
+        fullscreen = False
+        if self.sensors.fullscreen is not None and self.engine.prompt_may_be_due(now):
+            fullscreen = bool(self.sensors.fullscreen())
+        events = self.engine.tick(Sample(now, idle, locked=locked), fullscreen=fullscreen)
+        self.record(events)
+        if self.watcher.changed():
+            self.reload(now, forced=False)
+        self.refresh_tray(now)
+        return any(getattr(e, "reason", None) == "asleep" for e in events)
+
+    def _idle_seconds(self) -> float:
+        sensors = self.sensors
+        for attempt in range(2):
+            if sensors.idle is None:
+                return 0.0
+            try:
+                return float(sensors.idle.seconds_since_last_input()) * self.options.speed
+            except DeskbreakError as error:
+                log.warning("idle source failed (%s); trying to reopen it", error)
+                sensors.idle = None
+                if attempt or sensors.reopen_idle is None:
+                    sensors.idle_error = str(error)
+                    return 0.0
+                try:
+                    sensors.idle = sensors.reopen_idle()
+                except DeskbreakError as again:
+                    sensors.idle_error = str(again)
+                    return 0.0
+        return 0.0
+
+    def _locked(self) -> bool:
+        if self.sensors.lock is None:
+            return False
+        try:
+            return bool(self.sensors.lock.is_locked())
+        except Exception as error:
+            log.debug("lock state unknown: %s", error)
+            return False
+
+    # -- record, then act ---------------------------------------------------------------------
+
+    def record(self, events: list[Event]) -> None:
+        """Log every event first (nothing may be lost), then act on it."""
+        if not events:
+            return
+        self.store.append_many(events)
+        for event in events:
+            self._act_on(event)
+
+    def _act_on(self, event: Event) -> None:
+        if isinstance(event, PromptShown):
+            if event.card is not None:
+                self.presenter.show_prompt(event.card)
+        elif isinstance(event, PromptOutcome):
+            self.presenter.dismiss(event.prompt)
+        elif isinstance(event, SnoozeRefused):
+            self.presenter.message("deskbreak: no more snoozes", event.message)
+        elif isinstance(event, CheckinDue):
+            self.presenter.ask_headache()
+        elif isinstance(event, (Paused, Resumed)):
+            self.save_state()
+        elif isinstance(event, ProgrammeRejected):
+            self.presenter.message("deskbreak: programme not loaded",
+                                   f"{len(event.problems)} problem(s) in {event.path}; the "
+                                   "previous programme stays in force. Run `deskbreak doctor`.")
+
+    # -- programme and state ------------------------------------------------------------------
+
+    def reload(self, now: datetime, forced: bool) -> tuple[bool, str]:
+        """Read the programme file: (loaded or unchanged, what to tell whoever asked)."""
+        had_problems = bool(self.watcher.problems)
+        result = self.watcher.load(now, self.engine.programme.content_hash, forced)
+        if had_problems and not self.watcher.problems:
+            self.save_state()  # a fixed file's old problems leave the state file too
+        if result.rejection is not None:
+            self.record([result.rejection])
+            self.save_state()
+            return False, result.message
+        if result.programme is not None:
+            self.record(self.engine.replace_programme(result.programme, now,
+                                                      str(self.watcher.path)))
+            self.save_state()
+        return True, result.message
+
+    def save_state(self) -> None:
+        status = self.engine.status(self.clock.now())
+        SavedState(status.paused, status.paused_until,
+                   tuple(self.watcher.problems)).save(self._state_path)
+
+    # -- tray ---------------------------------------------------------------------------------
+
+    def refresh_tray(self, now: datetime) -> None:
+        """Hand the tray a new view when what it shows has changed."""
+        if self._show_tray is None:
+            return
+        from deskbreak.adapters.tray import TrayView
+
+        status = self.engine.status(now)
+        line = status_line(status.presence.value, status.sitting_seconds, status.paused,
+                           status.paused_until, status.next_break, status.next_break_in_seconds)
+        view = TrayView(sitting_seconds=int(status.sitting_seconds) // 60 * 60,
+                        paused=status.paused, status_line=line, tooltip=line,
+                        away=status.presence.value != "sitting",
+                        bout_limit_seconds=self._bout_limit_seconds())
+        if view != self._last_tray_view:
+            self._last_tray_view = view
+            self._show_tray(view)
+
+    def _bout_limit_seconds(self) -> int:
+        """The sitting time at which the tray ring is full: the movement break's interval (or
+        the longest break's, when the programme has no movement break)."""
+        breaks = self.engine.programme.breaks
+        movement = [b.every_seconds for b in breaks if b.kind.value == "movement"]
+        return int(min(movement) if movement else max(b.every_seconds for b in breaks))
