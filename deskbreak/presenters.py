@@ -10,6 +10,7 @@ they received to the inbox, which posts it to the engine thread.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import logging
 import subprocess
@@ -27,6 +28,8 @@ log = logging.getLogger(__name__)
 
 #: Opens the notifier, given the callback for its actions; raises if there is none here.
 NotifierOpener = Callable[[Callable[[str], None]], Notifier]
+#: The red-flag questions' window (a separate process, like the prompt window).
+SCREENING_WINDOW = "deskbreak.ui.screening_window"
 #: What the notification says when the prompt window was closed with the window manager.
 HIDDEN_TEXT = ("The prompt is still open. Click its notification, choose \"Start a break now\" "
                "in the tray menu, or run `deskbreak break-now` to bring it back.")
@@ -172,6 +175,12 @@ class DesktopPresenter:
             self.message("deskbreak", "Did you have a headache today? Answer with "
                          "`deskbreak checkin headache none|mild|moderate|severe`.")
 
+    def ask_screening(self, trigger: str) -> None:
+        if self._windows and importlib.util.find_spec(SCREENING_WINDOW) is not None:
+            self._open_window(SCREENING_WINDOW, screening_request(trigger), None)
+        else:
+            self.message("deskbreak: please check", screening_text())
+
     def message(self, title: str, body: str) -> None:
         if self.notifier is None:
             log.info("%s: %s", title, body)
@@ -240,6 +249,9 @@ class ConsolePresenter:
         self._print("\nDid you have a headache today? Type: h none | h mild | h moderate | "
                     "h severe")
 
+    def ask_screening(self, trigger: str) -> None:
+        self._print(f"\ndeskbreak: please check ({trigger}): {screening_text()}")
+
     def message(self, title: str, body: str) -> None:
         self._print(f"{title}: {body}")
 
@@ -249,3 +261,20 @@ class ConsolePresenter:
     @staticmethod
     def help() -> str:
         return console_help()
+
+
+def screening_request(trigger: str) -> dict[str, Any]:
+    """What the screening window reads: why it is asked, and the questions in order."""
+    from deskbreak.core.screening import QUESTIONS
+
+    return {"trigger": trigger,
+            "questions": [{"id": q.id, "text": q.text} for q in QUESTIONS]}
+
+
+def screening_text() -> str:
+    """The red-flag questions as text, where no window can ask them one by one."""
+    from deskbreak.core.screening import QUESTIONS
+
+    questions = " ".join(f"{q.text}" for q in QUESTIONS)
+    return (f"{questions} If the answer to any of these is yes, stop the neck exercises today "
+            "and follow `deskbreak safety`.")

@@ -1,5 +1,6 @@
 """A real, private, headless desktop for end-to-end tests: Xvfb, two D-Bus buses, trayer,
-openbox, dunst and a D-Bus recorder, started in about half a second and stopped by PID.
+openbox, dunst and a D-Bus recorder, started in about half a second and stopped by PID;
+on request (`sni_tray=True`) also a StatusNotifierWatcher and a standalone SNI tray host.
 
 Use it as a context manager (pytest: the session-scoped `desktop` fixture in tests/e2e)::
 
@@ -70,12 +71,15 @@ PACKAGES: dict[str, str] = {
     "xprintidle": "xprintidle",
     "import": "imagemagick",
     "notify-send": "libnotify-bin",
+    "status-notifier-watcher": "haskell-status-notifier-item-utils",
+    "gtk-sni-tray-standalone": "haskell-gtk-sni-tray-utils",
 }
 #: Needed to start a session at all; the rest are checked when their helper is used.
 REQUIRED = ("Xvfb", "dbus-daemon", "dbus-monitor", "dbus-send", "trayer", "openbox", "dunst",
             "dunstctl", "xdotool", "xprop")
 
 NOTIFICATIONS = "org.freedesktop.Notifications"
+SNI_WATCHER = "org.kde.StatusNotifierWatcher"
 
 # A bus with no <servicedir>: nothing gets auto-activated. Monitoring needs eavesdrop rights.
 BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
@@ -178,12 +182,14 @@ class DesktopSession:
     def __init__(self, *, screen: str = "1280x800x24",
                  start_timeout: float = DEFAULT_START_TIMEOUT,
                  tray: bool = True, window_manager: bool = True,
-                 notification_daemon: bool = True) -> None:
+                 notification_daemon: bool = True, sni_tray: bool = False) -> None:
         self.screen = screen
         self.start_timeout = start_timeout
         self.with_tray = tray
         self.with_wm = window_manager
         self.with_notifications = notification_daemon
+        #: A StatusNotifierWatcher and a standalone SNI tray host (bottom right) as well.
+        self.with_sni_tray = sni_tray
         #: Only the variables the desktop sets; `full_env()` merges them into os.environ.
         self.env: dict[str, str] = {}
         self.tmp: Path | None = None
@@ -248,6 +254,8 @@ class DesktopSession:
             self._wait("openbox", deadline, self._wm_ready)
         if self.with_notifications:
             self._start_dunst(deadline)
+        if self.with_sni_tray:
+            self._start_sni_tray(deadline)
 
     def stop(self) -> None:
         """Stop every process this session started, newest first, then remove the temp dir."""
@@ -330,6 +338,35 @@ class DesktopSession:
         rc.write_text(DUNSTRC.format(dmenu=dmenu, timeout=DUNST_DEFAULT_TIMEOUT))
         self._spawn_logged("dunst", [_which("dunst"), "-config", str(rc)])
         self._wait("dunst", deadline, lambda: self.bus_has_owner(NOTIFICATIONS))
+
+    def _start_sni_tray(self, deadline: float) -> None:
+        """The StatusNotifierItem side of a desktop: a watcher, then a host (a GTK bar at the
+        bottom right of the screen) that registers with it."""
+        self._spawn_logged("sni-watcher", [_which("status-notifier-watcher")])
+        self._wait("sni-watcher", deadline, lambda: self.bus_has_owner(SNI_WATCHER))
+        self._spawn_logged("sni-host", [_which("gtk-sni-tray-standalone"), "--bottom", "--end",
+                                        "--size", "30"])
+        self._wait("sni-host", deadline, lambda: self.sni_property(
+            "IsStatusNotifierHostRegistered") == "true")
+
+    def sni_property(self, name: str) -> str:
+        """A StatusNotifierWatcher property as dbus-send prints it ("" when unreadable)."""
+        result = self.run([
+            "dbus-send", "--session", "--print-reply", f"--dest={SNI_WATCHER}",
+            "/StatusNotifierWatcher", "org.freedesktop.DBus.Properties.Get",
+            f"string:{SNI_WATCHER}", f"string:{name}"], check=False)
+        if result.returncode != 0:
+            return ""
+        body = result.stdout.split("variant", 1)[-1]
+        if "boolean" in body:
+            return body.split()[-1]
+        return body
+
+    def sni_items(self) -> list[str]:
+        """The StatusNotifierItems registered with the watcher (bus names, maybe with paths)."""
+        return [line.strip().split('"')[1] for line in
+                self.sni_property("RegisteredStatusNotifierItems").splitlines()
+                if line.strip().startswith("string")]
 
     def _wm_ready(self) -> bool:
         out = self.run(["xprop", "-root", "_NET_SUPPORTING_WM_CHECK"], check=False)
@@ -606,6 +643,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-tray", action="store_true", help="do not start trayer")
     parser.add_argument("--no-wm", action="store_true", help="do not start openbox")
     parser.add_argument("--no-notifications", action="store_true", help="do not start dunst")
+    parser.add_argument("--sni-tray", action="store_true",
+                        help="also start a StatusNotifierWatcher and an SNI tray host")
     parser.add_argument("--show-notifications", action="store_true",
                         help="print the recorded Notify calls when the command ends")
     parser.add_argument("command", nargs=argparse.REMAINDER, help="-- CMD ARGS...")
@@ -615,7 +654,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with DesktopSession(screen=args.screen, tray=not args.no_tray,
                             window_manager=not args.no_wm,
-                            notification_daemon=not args.no_notifications) as desktop:
+                            notification_daemon=not args.no_notifications,
+                            sni_tray=args.sni_tray) as desktop:
             if not command:
                 for key, value in sorted(desktop.env.items()):
                     print(f"export {key}={value}")

@@ -177,11 +177,11 @@ def test_run_sets_a_damaged_log_aside_and_says_so_in_one_line(deskbreak_home: Pa
          "from pathlib import Path\n"
          "args.programme = Path(args.programme)\n"
          "from deskbreak.service.engine_thread import EngineThread, Mailbox\n"
-         "engine_thread = EngineThread()\n"
-         "service = build_service(args, user_paths(), engine_thread, Mailbox(engine_thread),\n"
-         "                        tray=None, console=True)\n"
-         "store = service.app._open_store()\n"
-         "store.close()\n"],
+         "engine = EngineThread()\n"
+         "service = build_service(args, user_paths(), engine, Mailbox(engine), tray=None,\n"
+         "                        console=True)\n"
+         "service.app.open_log()\n"
+         "service.app.store.close()\n"],
         capture_output=True, text=True, cwd=REPO, timeout=60)
     assert result.returncode == 0, result.stderr
     lines = result.stderr.splitlines()

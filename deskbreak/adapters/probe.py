@@ -35,6 +35,14 @@ try:
     result["backend"] = pystray.Icon.__module__.rsplit(".", 1)[-1].lstrip("_")
 except Exception as error:
     result["error"] = f"{type(error).__name__}: {error}"
+try:  # is an XEmbed system tray (trayer, stalonetray, a panel's tray) there to dock in?
+    from Xlib import X, display
+    x = display.Display()
+    tray = x.intern_atom("_NET_SYSTEM_TRAY_S%d" % x.get_default_screen())
+    result["xembed_tray"] = x.get_selection_owner(tray) != X.NONE
+    x.close()
+except Exception:
+    result["xembed_tray"] = None
 print(json.dumps(result))
 """
 
@@ -174,24 +182,48 @@ def _notifications() -> Probe:
         notifier.shutdown()
 
 
+NO_TRAY_HOST = ("no tray host: neither a StatusNotifierWatcher on the session bus nor an X11 "
+                "system tray is running, so the icon cannot be seen")
+NO_TRAY_HINT = ("prompts still come as notifications and windows; `deskbreak status`, `pause`, "
+                "`resume` and `break-now` do what the menu would. On GNOME: the AppIndicator "
+                "extension gives a tray")
+
+
 def _tray() -> Probe:
+    tried: list[str] = []
+    try:
+        from deskbreak.adapters.tray import watcher_present
+
+        if watcher_present():
+            return Probe("tray", "sni", "StatusNotifierWatcher on the session bus: deskbreak's "
+                         "own StatusNotifierItem with its menu (no gi needed)", None,
+                         ("sni: a StatusNotifierWatcher owns its name on the session bus",))
+        tried.append("sni: no StatusNotifierWatcher on the session bus")
+    except Exception as error:  # probing never raises
+        log.debug("SNI watcher probe failed: %s", error)
+        tried.append(f"sni: could not ask the session bus ({error})")
     try:
         done = subprocess.run([sys.executable, "-c", TRAY_PROBE], capture_output=True,
                               text=True, timeout=TRAY_PROBE_TIMEOUT, check=False)
         result = json.loads(done.stdout.strip().splitlines()[-1])
     except (OSError, subprocess.TimeoutExpired, ValueError, IndexError) as error:
-        return Probe("tray", None, f"could not probe pystray: {error}", None)
+        return Probe("tray", None, f"could not probe pystray: {error}", None, tuple(tried))
     gi = "gi importable" if result["gi"] else "gi not importable"
     backend = result["backend"]
+    tried.append(f"pystray: {backend or result['error']} ({gi})")
     if backend is None:
         return Probe("tray", None, f"pystray unusable: {result['error']} ({gi})",
                      "needs a graphical session (DISPLAY)" + ("" if result["gi"]
-                                                              else "; " + GI_HINT))
+                                                              else "; " + GI_HINT), tuple(tried))
     hint = None
+    if backend == "xorg" and result.get("xembed_tray") is False:
+        tried.append("xorg: no X11 system tray owns _NET_SYSTEM_TRAY")
+        return Probe("tray", "pystray xorg", f"{NO_TRAY_HOST} ({gi})", NO_TRAY_HINT,
+                     tuple(tried))
     if backend == "xorg":
         hint = ("with pystray's xorg backend a click on the icon opens deskbreak's own menu "
                 "window; " + GI_HINT)
-    return Probe("tray", f"pystray {backend}", gi, hint)
+    return Probe("tray", f"pystray {backend}", gi, hint, tuple(tried))
 
 
 PROBES: tuple[tuple[str, Callable[[], Probe]], ...] = (

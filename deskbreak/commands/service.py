@@ -19,7 +19,7 @@ from deskbreak.core.commands import COMMANDS, Command, Verb, command_from_reques
 from deskbreak.errors import DeskbreakError
 
 if TYPE_CHECKING:
-    from deskbreak.adapters.tray import Tray
+    from deskbreak.adapters.tray import TrayBackend as Tray
     from deskbreak.paths import Paths
     from deskbreak.service import Sensors, Service
     from deskbreak.service.engine_thread import EngineThread, Mailbox
@@ -107,6 +107,13 @@ def cmd_status(args: argparse.Namespace) -> int:
             print(f"  {line}")
     if not data.get("in_working_hours"):
         print("Outside working hours: no prompts now.")
+    if data.get("neck_prompts_paused_until"):
+        print("Neck exercise prompts are paused for the rest of the day after your answers "
+              "to the safety questions; movement breaks go on.")
+    tray = data.get("tray") or {}
+    if tray.get("visible") is False:
+        print(f"No tray icon is shown: {tray.get('reason')}. Prompts still come as "
+              "notifications and windows; `deskbreak pause`, `resume` and `break-now` work here.")
     if data.get("pending_events"):
         print(f"Warning: {data['pending_events']} events wait to be written to the log")
     return 0
@@ -159,6 +166,9 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     try:
         data = _send(Command(Verb.STATUS))["data"]
         print(f"{'service':18} running (pid {data['pid']}): {data['line']}")
+        tray = data.get("tray") or {}
+        shown = {True: "shown", False: "NOT SHOWN", None: "shown?"}[tray.get("visible")]
+        print(f"{'tray icon':18} {tray.get('backend') or '-':22} {shown}: {tray.get('reason')}")
         for line in data.get("programme_problems") or []:
             print(f"{'':18} programme problem: {line}")
     except DeskbreakError as error:
@@ -231,6 +241,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         inbox = Mailbox(engine_thread)
         built: list[Service] = []
         tray: Tray | None = None
+        #: Why there is no tray icon, for `status` and `doctor` (None: there is one).
+        tray_error = f"console mode ({console_reason})" if console_reason else None
         if console_reason is None:
             try:
                 from deskbreak.adapters.tray import Tray
@@ -238,6 +250,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                 tray = Tray(lambda words: inbox.words(words, "tray"))
             except (DeskbreakError, ImportError) as error:
                 # Notifications and prompt windows still work without a tray icon.
+                tray_error = str(error)
                 print(f"deskbreak: no tray icon ({error}); prompts still come as "
                       "notifications and windows, and `deskbreak status` tells the rest.",
                       file=sys.stderr, flush=True)
@@ -256,6 +269,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         def start() -> None:
             service = build_service(args, paths, engine_thread, inbox, tray,
                                     console=console_reason is not None)
+            service.tray_error = tray_error
             built.append(service)
             service.start_background()
             print(f"deskbreak: running {service.engine.programme.title!r} (pid {os.getpid()}); "
@@ -331,10 +345,17 @@ def build_service(args: argparse.Namespace, paths: Paths, engine_thread: EngineT
         presenter = DesktopPresenter(inbox, lambda on_action: choose_notifier(on_action),
                                      windows=options.windows, speed=options.speed,
                                      window_args=window_args)
+    play_cue: Callable[[], object] | None = None
+    if not console:
+        from deskbreak.adapters.sound import SoundCue
+
+        cue = SoundCue(enabled=True)  # played only while the programme asks for sound
+        play_cue = lambda: cue.play("break")  # noqa: E731
     return Service(options=options, paths=paths, clock=clock, programme=programme,
                    engine_thread=engine_thread, open_store=open_log,
                    presenter=presenter, sensors=open_sensors(options.idle_source),
-                   load_programme=load_programme, tray=tray, startup_rejection=rejected)
+                   load_programme=load_programme, tray=tray, startup_rejection=rejected,
+                   play_cue=play_cue)
 
 
 def open_sensors(idle_override: str | None) -> Sensors:
@@ -364,6 +385,9 @@ def open_sensors(idle_override: str | None) -> Sensors:
         sensors.fullscreen = choose_fullscreen_detector().active_window_is_fullscreen
     except Exception as error:
         log.info("no fullscreen detection: %s", error)
+    from deskbreak.adapters.calls import CallDetector
+
+    sensors.busy = CallDetector().reason  # never raises; says nothing without a sound server
     return sensors
 
 

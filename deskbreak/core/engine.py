@@ -396,7 +396,7 @@ class Engine:
         if plan.open is not None or not self._may_prompt(now):
             return False
         for brk in self.programme.breaks:
-            if brk.kind is BreakKind.MICRO and self._safety.neck_paused(now):
+            if not self._break_may_show(brk, now):
                 continue
             snoozed = plan.snoozed.get(brk.name)
             if snoozed is not None and now >= snoozed.until:
@@ -430,6 +430,13 @@ class Engine:
         return (self.sitting.presence is Presence.SITTING
                 and not self._plan.paused
                 and self.programme.settings.working_hours.contains(now))
+
+    def _break_may_show(self, brk: Break, now: datetime) -> bool:
+        """Whether prompts of `brk` in particular may be shown now. `_may_prompt` holds every
+        break (away, paused, outside working hours); this is the place for holds on one kind
+        of break: neck (micro) prompts are paused for the day after a screening yes, while
+        movement breaks go on."""
+        return not (brk.kind is BreakKind.MICRO and self._safety.neck_paused(now))
 
     def _clock_set_back(self, now: datetime) -> list[Event]:
         """The wall clock went back: timers anchored in what is now the future would keep every
@@ -551,8 +558,8 @@ class Engine:
             return []
         due: list[tuple[int, float, int, Break, datetime, SnoozedBreak | None]] = []
         for order, brk in enumerate(self.programme.breaks):
-            if brk.kind is BreakKind.MICRO and self._safety.neck_paused(now):
-                continue  # paused for the day after a screening yes; movement breaks go on
+            if not self._break_may_show(brk, now):
+                continue
             snoozed = plan.snoozed.get(brk.name)
             if snoozed is not None:
                 if now >= snoozed.until:

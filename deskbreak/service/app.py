@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,12 +20,15 @@ from deskbreak.core.events import (
     PromptOutcome,
     PromptShown,
     Resumed,
+    SafetyAdvice,
+    ScreeningDue,
     SnoozeRefused,
 )
 from deskbreak.core.sitting import Sample
 from deskbreak.core.status import status_line
 from deskbreak.errors import DeskbreakError
 from deskbreak.service.ports import (
+    BusyCheck,
     FullscreenCheck,
     IdleOpener,
     IdleSource,
@@ -66,6 +69,8 @@ class Sensors:
     idle_error: str | None = None
     lock: LockSource | None = None
     fullscreen: FullscreenCheck | None = None
+    #: Why a due prompt should wait besides fullscreen ("microphone in use by ..."), or None.
+    busy: BusyCheck | None = None
 
 
 class App:
@@ -74,7 +79,8 @@ class App:
     def __init__(self, *, options: RunOptions, clock: Clock, engine: Engine,
                  open_store: Callable[[], Store], presenter: Presenter, sensors: Sensors,
                  watcher: ProgrammeWatcher, state_path: Path,
-                 show_tray: Callable[[TrayView], None] | None = None) -> None:
+                 show_tray: Callable[[TrayView], None] | None = None,
+                 play_cue: Callable[[], object] | None = None) -> None:
         self.options = options
         self.clock = clock
         self.engine = engine
@@ -84,6 +90,8 @@ class App:
         self._open_store = open_store
         self._state_path = state_path
         self._show_tray = show_tray
+        #: Plays the "a break is here" sound (used when the programme asks for sound).
+        self._play_cue = play_cue
         self._last_tray_view: TrayView | None = None
         self._store: Store | None = None
 
@@ -110,12 +118,17 @@ class App:
         self.record(self.engine.replace_programme(self.engine.programme, self.clock.now(), path))
 
     def restore_state(self) -> None:
-        """A pause that has not run out yet goes on after a restart."""
+        """A pause that has not run out yet goes on after a restart, and so does today's
+        safety pause of neck prompts (read back from the log)."""
         state = SavedState.load(self._state_path)
         now = self.clock.now()
         if state.paused and (state.paused_until is None or state.paused_until > now):
             self.record(self.engine.pause(now, state.paused_until,
                                           reason="restored after restart"))
+        midnight = datetime.combine(now.date(), time.min, tzinfo=now.tzinfo)
+        for advice in self.store.events(since=midnight, kinds=[SafetyAdvice.KIND]):
+            if isinstance(advice, SafetyAdvice) and advice.until and advice.until > now:
+                self.engine.pause_neck_prompts(advice.until)
 
     def finish(self, reason: str) -> None:
         """Close the open prompt and the bout in progress, then the log."""
@@ -136,15 +149,22 @@ class App:
         # trip. A lock is seen on the first tick after input stops.
         poll = self.options.poll_seconds * self.options.speed
         locked = self._locked() if idle >= poll else False
-        fullscreen = False
-        if self.sensors.fullscreen is not None and self.engine.prompt_may_be_due(now):
-            fullscreen = bool(self.sensors.fullscreen())
-        events = self.engine.tick(Sample(now, idle, locked=locked), fullscreen=fullscreen)
+        busy = self._busy(now)
+        events = self.engine.tick(Sample(now, idle, locked=locked), busy=busy)
         self.record(events)
         if self.watcher.changed():
             self.reload(now, forced=False)
         self.refresh_tray(now)
         return any(getattr(e, "reason", None) == "asleep" for e in events)
+
+    def _busy(self, now: datetime) -> str | None:
+        """Why a prompt should wait now; asked only when one could be due (the checks cost a
+        window-manager or sound-server round trip)."""
+        if not self.engine.prompt_may_be_due(now):
+            return None
+        if self.sensors.fullscreen is not None and self.sensors.fullscreen():
+            return "fullscreen"
+        return self.sensors.busy() if self.sensors.busy is not None else None
 
     def _idle_seconds(self) -> float:
         sensors = self.sensors
@@ -189,12 +209,16 @@ class App:
         if isinstance(event, PromptShown):
             if event.card is not None:
                 self.presenter.show_prompt(event.card)
+            if self._play_cue is not None and self.engine.programme.settings.sound:
+                self._play_cue()
         elif isinstance(event, PromptOutcome):
             self.presenter.dismiss(event.prompt)
         elif isinstance(event, SnoozeRefused):
             self.presenter.message("deskbreak: no more snoozes", event.message)
         elif isinstance(event, CheckinDue):
             self.presenter.ask_headache()
+        elif isinstance(event, ScreeningDue):
+            self.presenter.ask_screening(event.trigger)
         elif isinstance(event, (Paused, Resumed)):
             self.save_state()
         elif isinstance(event, ProgrammeRejected):
@@ -217,6 +241,7 @@ class App:
         if result.programme is not None:
             self.record(self.engine.replace_programme(result.programme, now,
                                                       str(self.watcher.path)))
+        if result.programme is not None or result.fixed:
             self.save_state()
         return True, result.message
 
@@ -239,7 +264,11 @@ class App:
         view = TrayView(sitting_seconds=int(status.sitting_seconds) // 60 * 60,
                         paused=status.paused, status_line=line, tooltip=line,
                         away=status.presence.value != "sitting",
-                        bout_limit_seconds=self._bout_limit_seconds())
+                        bout_limit_seconds=self._bout_limit_seconds(),
+                        # Snooze/Skip answer only with a prompt open; the first line tells
+                        # the truth outside working hours (adapters/tray/model.py).
+                        prompt_open=status.open_prompt is not None,
+                        in_working_hours=status.in_working_hours)
         if view != self._last_tray_view:
             self._last_tray_view = view
             self._show_tray(view)

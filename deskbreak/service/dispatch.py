@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, time
 from typing import Any
 
@@ -33,15 +33,22 @@ CONFIRMED_ON_THE_TRAY = frozenset({Verb.STATUS, Verb.PAUSE, Verb.RESUME, Verb.RE
                                    Verb.CHECKIN, Verb.SUMMARY})
 
 
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
 class Dispatcher:
     """Runs commands against the app. Engine thread only; `run` never raises for a user's
     mistake (it becomes a reply, here and nowhere else)."""
 
     def __init__(self, app: App, *, request_quit: Callable[[], None],
-                 open_report: Callable[[], None]) -> None:
+                 open_report: Callable[[], None],
+                 tray_status: Callable[[], dict[str, object]] | None = None) -> None:
         self.app = app
         self._request_quit = request_quit
         self._open_report = open_report
+        #: Whether the tray icon can be seen and why (None: no tray part, e.g. in tests).
+        self._tray_status = tray_status
         self._handlers: dict[Verb, Callable[[Command], Reply]] = {
             Verb.STATUS: self._status,
             Verb.PAUSE: self._pause,
@@ -112,6 +119,10 @@ class Dispatcher:
             "idle_error": app.sensors.idle_error,
             "pending_events": app.store.pending_count,
             "pid": os.getpid(),
+            #: The service's clock (faster than the wall clock under `run --speed`).
+            "now": now.isoformat(),
+            "neck_prompts_paused_until": _iso(app.engine.neck_prompts_paused_until(now)),
+            "tray": self._tray_status() if self._tray_status is not None else None,
             "line": line,
         }
         return Reply(True, line, data)
@@ -175,7 +186,8 @@ class Dispatcher:
         self.checkin(command.question, command.value, command.prompt)
         return Reply(True, "check-in recorded")
 
-    def checkin(self, question: str, value: int | str, prompt_id: int | None) -> None:
+    def checkin(self, question: str, value: int | str | Mapping[str, Any],
+                prompt_id: int | None) -> None:
         try:
             events = self.app.engine.checkin(self._now(), question, value, prompt_id)
         except ValueError as error:
@@ -209,8 +221,13 @@ class Dispatcher:
                 log.warning("check-in from the window refused: %s", error)
             return
         if isinstance(message, ScreeningGiven):
-            log.warning("screening answers for %r refused: this service does not ask them",
-                        message.trigger)
+            try:
+                events = app.engine.screening(self._now(), dict(message.answers),
+                                              message.trigger)
+            except ValueError as error:
+                log.warning("screening answers refused: %s", error)
+                return
+            app.record(events)
             return
         if prompt_id is None:
             log.warning("window message without a prompt refused: %r", message)

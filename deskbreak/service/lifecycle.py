@@ -46,6 +46,7 @@ class Service:
                  engine_thread: EngineThread, open_store: Callable[[], Store],
                  presenter: Presenter, sensors: Sensors, load_programme: ProgrammeLoader,
                  tray: Tray | None = None, startup_rejection: ProgrammeRejected | None = None,
+                 play_cue: Callable[[], object] | None = None,
                  schedule_ticks: bool = True) -> None:
         self.options = options
         self.paths = paths
@@ -63,9 +64,13 @@ class Service:
             open_store=open_store, presenter=presenter, sensors=sensors,
             watcher=ProgrammeWatcher(options.programme_path, load_programme, startup_rejection),
             state_path=paths.service_state,
-            show_tray=self._tray_views.put if self._tray_views is not None else None)
+            show_tray=self._tray_views.put if self._tray_views is not None else None,
+            play_cue=play_cue)
+        #: Why there is no tray icon (set by whoever started the service without one).
+        self.tray_error: str | None = None
         self.dispatcher = Dispatcher(self.app, request_quit=self.request_quit,
-                                     open_report=self._open_report)
+                                     open_report=self._open_report,
+                                     tray_status=self._tray_status)
         #: Set when shutdown starts; `finished` when it has finished (the log is closed).
         self._stopped = threading.Event()
         self.finished = threading.Event()
@@ -156,6 +161,14 @@ class Service:
             except Exception:
                 log.exception("stopping the %s failed", name)
         log.info("stopped")
+
+    def _tray_status(self) -> dict[str, object]:
+        """Whether a tray shows the icon, and why (`status` and `doctor` print it)."""
+        if self.tray is None:
+            return {"visible": False, "backend": None,
+                    "reason": self.tray_error or "no tray icon in console mode"}
+        visible, reason = self.tray.visibility()
+        return {"visible": visible, "backend": self.tray.backend, "reason": reason}
 
     def request_quit(self) -> None:
         """Stop the service from any thread, without waiting for it here."""

@@ -87,6 +87,9 @@ class Presenter(Protocol):
 
     def ask_headache(self) -> None: ...
 
+    def ask_screening(self, trigger: str) -> None:
+        """Ask the red-flag questions (an answer looked worrying: `trigger`)."""
+
     def message(self, title: str, body: str) -> None: ...
 
     def close(self) -> None: ...
@@ -104,14 +107,24 @@ class Inbox(Protocol):
 
 
 class Tray(Protocol):
-    """The tray icon (see adapters/tray). `update` and `stop` may be called from any thread."""
+    """The tray icon (see adapters/tray). `update`, `visibility` and `stop` may be called from
+    any thread."""
+
+    #: Which backend draws it ("sni", "xorg", "gtk", ...).
+    backend: str
 
     def update(self, view: TrayView) -> None: ...
 
     def stop(self) -> None: ...
 
+    def visibility(self) -> tuple[bool | None, str]:
+        """(shown in a tray?, why); None when the backend cannot tell."""
+        ...
+
 
 #: Reads whether the active window is fullscreen (None: cannot tell). Engine thread only.
 FullscreenCheck = Callable[[], "bool | None"]
+#: Why a due prompt should wait (a call: "microphone in use by Zoom"), or None. Engine thread.
+BusyCheck = Callable[[], "str | None"]
 #: Opens an idle source (raises DeskbreakError if none works); used again when one fails.
 IdleOpener = Callable[[], IdleSource]

@@ -26,6 +26,8 @@ class LoadResult:
     programme: Programme | None
     rejection: ProgrammeRejected | None
     message: str
+    #: The file's earlier problems are gone though the programme in force did not change.
+    fixed: bool = False
 
 
 class ProgrammeWatcher:
@@ -65,7 +67,8 @@ class ProgrammeWatcher:
                 # The same programme as in force, but the file was broken in between: it is
                 # good again, so its old problems must no longer be reported.
                 self.problems = []
-                return LoadResult(None, None, f"fixed: {programme.title!r} is in force again")
+                return LoadResult(None, None, f"fixed: {programme.title!r} is in force again",
+                                  fixed=True)
             return LoadResult(None, None, "unchanged")
         self.problems = []
         return LoadResult(programme, None, f"loaded {programme.title!r}")

@@ -79,7 +79,8 @@ class CheckinGiven:
     """A symptom check-in typed in the window ("neck" after the break, "neck_before" before)."""
 
     question: str
-    value: int | str
+    #: A score or level; a headache diary answer is a mapping (see core/diary.py).
+    value: int | str | Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,9 @@ def message_line(message: WindowMessage) -> str:
         if message.reason is not None:
             out["reason"] = message.reason
     elif isinstance(message, CheckinGiven):
-        out = {"checkin": message.question, "value": message.value}
+        value = message.value
+        out = {"checkin": message.question,
+               "value": dict(value) if isinstance(value, Mapping) else value}
     else:
         out = {"screening": {"trigger": message.trigger, "answers": dict(message.answers)}}
     return json.dumps(out)
@@ -130,7 +133,7 @@ def parse_message(line: str) -> WindowMessage:
     if "checkin" in data:
         question, value = data["checkin"], data.get("value")
         if not isinstance(question, str) or isinstance(value, bool) or not isinstance(
-                value, (int, str)):
+                value, (int, str, Mapping)):
             raise MessageError(f"a check-in needs a question and a value, not {dict(data)!r}")
         return CheckinGiven(question, value)
     if "screening" in data:

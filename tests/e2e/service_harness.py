@@ -89,6 +89,13 @@ class RunningService:
     def kinds(self) -> list[str]:
         return [e.KIND for e in self.events()]
 
+    def status(self) -> dict[str, Any]:
+        """`deskbreak status --json`, or {} while the service does not answer."""
+        import json
+
+        result = self.cli("status", "--json")
+        return json.loads(result.stdout) if result.returncode == 0 else {}
+
     def wait_for(self, condition: Callable[[], Any], timeout: float, what: str) -> Any:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -21,6 +21,7 @@ from desktop import DesktopSession
 from deskbreak.core.programme import Exercise
 from deskbreak.library import load_library, load_programme
 from deskbreak.paths import shipped_dir
+from deskbreak.ui import exercise_picture
 from deskbreak.ui.guided_steps import ScreenKind
 from deskbreak.ui.prompt_protocol import exercise_payload, parse_request
 from deskbreak.ui.prompt_window import AnswerWriter, PromptApp
@@ -143,6 +144,9 @@ def check_every_screen(display: str) -> list[str]:
                             problems.append(f"{where}: {what} {why}")
             finally:
                 app.root.destroy()
+                # The window keeps each exercise's picture as an image of its own Tk (one
+                # window per process); this test makes one Tk per case, so start afresh.
+                exercise_picture._photos.clear()
     finally:
         if old_display is None:
             os.environ.pop("DISPLAY", None)

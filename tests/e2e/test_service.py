@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -39,16 +40,24 @@ def test_prompt_notification_comes_after_the_sitting_threshold_and_expires(
 
 def test_no_prompt_during_a_natural_break(service: RunningService, typist: Typist) -> None:
     typist.start()
-    time.sleep(6)  # three minutes of sitting
+    service.wait_for(lambda: service.status().get("sitting_seconds", 0) >= 3 * 60, 15,
+                     "three minutes of sitting")
     typist.stop()
     # Two minutes of programme time without input (natural_break is 1m): the bout ends.
     service.wait_for(lambda: "bout" in service.kinds(), 10, "the bout to end")
-    time.sleep(6)  # long enough that a still-running bout would have reached 5m
-    assert service.prompt_notifications() == []
-    assert "prompt" not in service.kinds()
     bout = next(e for e in service.events() if e.KIND == "bout")
     assert bout.reason == "idle"
     assert 2 * 60 <= bout.seconds <= 4 * 60
+    # Back at the desk: the break is due 5m into the NEW bout, not 5m after the old one began.
+    typist.start()
+    service.wait_for(lambda: "bout_start" in service.kinds()[service.kinds().index("bout"):],
+                     10, "the next bout")
+    back = [e for e in service.events() if e.KIND == "bout_start"][-1]
+    prompt = service.wait_for(lambda: next((e for e in service.events() if e.KIND == "prompt"),
+                                           None), 25, "the prompt of the new bout")
+    assert prompt.at - back.at >= timedelta(minutes=5)
+    assert prompt.sitting_seconds >= 5 * 60
+    assert service.prompt_notifications()
 
 
 def test_choosing_skip_on_the_notification_is_recorded(

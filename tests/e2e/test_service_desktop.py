@@ -4,10 +4,12 @@ clicks reaches the compliance log."""
 from __future__ import annotations
 
 import time
+from datetime import datetime, timedelta
 
 import pytest
 from desktop import DesktopSession
 
+from .service_harness import PROGRAMME as PROGRAMME_TEXT
 from .service_harness import RunningService, Typist
 from .test_prompt_window import button_positions
 from .test_tray import open_xorg_menu
@@ -73,12 +75,60 @@ def test_finishing_the_guided_break_is_recorded_as_done(
 def test_no_prompt_window_during_a_natural_break(
         service: RunningService, typist: Typist, desktop: DesktopSession) -> None:
     typist.start()
-    time.sleep(6)  # three minutes of sitting
+    service.wait_for(lambda: service.status().get("sitting_seconds", 0) >= 3 * 60, 15,
+                     "three minutes of sitting")
     typist.stop()
     service.wait_for(lambda: "bout" in service.kinds(), 10, "the bout to end")
-    time.sleep(6)  # a bout still running would have reached the 5m break by now
+    # Away until the service's own clock is past where the old bout would have reached 5m.
+    bout = next(e for e in service.events() if e.KIND == "bout")
+    service.wait_for(lambda: _service_now(service) >= bout.start + timedelta(minutes=6), 15,
+                     "the time the old bout would have prompted")
     assert not visible(desktop, PROMPT)
     assert "prompt" not in service.kinds()
+
+
+def close_like_the_window_manager(window: int) -> None:
+    """Ask `window` to close as a window manager's Close does: WM_DELETE_WINDOW (sent
+    directly, so a typist's key presses cannot get in the way of an Alt+F4)."""
+    from Xlib import X, display, protocol
+
+    connection = display.Display()
+    try:
+        target = connection.create_resource_object("window", window)
+        event = protocol.event.ClientMessage(
+            window=target, client_type=connection.intern_atom("WM_PROTOCOLS"),
+            data=(32, [connection.intern_atom("WM_DELETE_WINDOW"), X.CurrentTime, 0, 0, 0]))
+        target.send_event(event, event_mask=X.NoEventMask)
+        connection.flush()
+    finally:
+        connection.close()
+
+
+def _service_now(service: RunningService) -> datetime:
+    """The service's clock (it runs faster than the wall clock): from a status answer."""
+    return datetime.fromisoformat(service.status()["now"])
+
+
+@WITH_WINDOWS
+def test_a_prompt_closed_with_the_window_manager_comes_back_with_break_now(
+        service: RunningService, typist: Typist, desktop: DesktopSession) -> None:
+    # A long answer window (an hour of programme time, two real minutes), so the prompt is
+    # still open however slowly this machine runs the steps below.
+    service.programme.write_text(PROGRAMME_TEXT.format(title="E2E short programme").replace(
+        "respond_within: 5m", "respond_within: 60m"))
+    service.wait_for(lambda: service.kinds().count("programme") == 2, 10, "the edit")
+    typist.start()
+    window = desktop.wait_for_window(PROMPT, timeout=25)
+    prompt = next(e for e in service.events() if e.KIND == "prompt")
+    close_like_the_window_manager(window)
+    service.wait_for(lambda: not visible(desktop, PROMPT), 5, "the window to close")
+    assert service.status()["open_prompt"] == prompt.prompt  # hidden, not answered
+    again = service.cli("break-now")
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.strip() == f"prompt {prompt.prompt} (neck mobility) is open again"
+    desktop.wait_for_window(PROMPT, timeout=10)
+    assert [e.prompt for e in service.events() if e.KIND == "prompt"] == [prompt.prompt]
+    assert outcomes(service) == []
 
 
 def test_the_tray_icon_docks_and_its_menu_pauses_the_service(

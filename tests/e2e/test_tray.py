@@ -7,6 +7,7 @@ with --system-site-packages (the only interpreter here that can import `gi`).
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import subprocess
@@ -34,8 +35,9 @@ class TrayProcess:
         # The app imports deskbreak from this checkout (spawn passes os.environ on).
         os.environ["PYTHONPATH"] = str(REPO)
         try:
-            self.proc = desktop.spawn(argv, name="tray_app", stdout=subprocess.PIPE,
-                                      stderr=subprocess.PIPE, text=True, cwd=REPO)
+            self.proc = desktop.spawn(argv, name="tray_app", stdin=subprocess.PIPE,
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                      text=True, cwd=REPO)
         finally:
             del os.environ["PYTHONPATH"]
         self.lines: queue.Queue[str] = queue.Queue()
@@ -56,6 +58,20 @@ class TrayProcess:
                     from None
             if line.startswith(prefix):
                 return line
+
+    def send(self, line: str) -> None:
+        """One line to the app: a JSON object of TrayView fields, "visibility" or "docks"."""
+        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
+
+    def update(self, **fields: Any) -> None:
+        """Show a view with `fields` changed and wait until the app has handed it over."""
+        self.send(json.dumps(fields))
+        self.expect("UPDATED")
+
+    def visibility(self) -> str:
+        self.send("visibility")
+        return self.expect("VISIBILITY").split(" ", 1)[1]
 
     def stop(self) -> None:
         self.desktop.stop_process(self.proc)
@@ -186,5 +202,102 @@ def test_quit_from_the_menu_reaches_the_app_which_stops_the_tray(desktop: Any) -
         assert app.expect("COMMAND") == "COMMAND quit"
         assert app.expect("STOPPED") == "STOPPED"
         assert app.proc.wait(timeout=10) == 0
+    finally:
+        app.stop()
+
+
+def window_shape(desktop: Any, window: int) -> tuple[int, int, str]:
+    """(width, height, parent window) of an X window, from xwininfo."""
+    info = desktop.run(["xwininfo", "-id", str(window)]).stdout
+    width = int(info.split("Width:")[1].split()[0])
+    height = int(info.split("Height:")[1].split()[0])
+    tree = desktop.run(["xwininfo", "-tree", "-id", str(window)]).stdout
+    parent = tree.split("Parent window id:")[1].split()[0]
+    return width, height, parent
+
+
+def test_xorg_icon_is_never_redocked_and_keeps_its_size_through_an_hour_of_updates(
+        desktop: Any) -> None:
+    app = TrayProcess(desktop, sys.executable, "xorg")
+    try:
+        app.expect("READY")
+        icon = icon_window(desktop)
+        before = window_shape(desktop, icon)
+        assert before[:2] == (24, 30), f"the docked icon is {before[0]}x{before[1]}"
+        # An hour of sitting, a view a minute (the service's own pace), then a pause and back.
+        for minute in range(61):
+            app.update(sitting_seconds=minute * 60)
+        app.update(paused=True, status_line="Paused until 14:30")
+        app.update(paused=False, sitting_seconds=0, away=True)
+        app.send("docks")
+        # Docked once at start; upstream pystray asked again on every new image (18 here).
+        assert app.expect("DOCKS") == "DOCKS 1"
+        after = window_shape(desktop, icon)
+        assert after == before, f"the icon window changed from {before} to {after}"
+    finally:
+        app.stop()
+
+
+def test_xorg_docked_icon_matches_the_drawing_at_the_size_the_tray_gave(desktop: Any) -> None:
+    from PIL import Image
+
+    from deskbreak.ui.icon import icon_image
+
+    app = TrayProcess(desktop, sys.executable, "xorg")
+    try:
+        app.expect("READY")
+        icon = icon_window(desktop)
+        app.update(sitting_seconds=1500)
+        shots = Path("/tmp/deskbreak-ui-screenshots")
+        shots.mkdir(exist_ok=True)
+        grabbed_path = shots / "tray-icon-xorg-docked.png"
+        width, height, _parent = window_shape(desktop, icon)
+        side = min(width, height)
+        # The intended drawing at that size, on trayer's grey, centred like the window does.
+        intended = Image.new("RGB", (width, height), (0xD6, 0xD6, 0xD6))
+        drawing = icon_image(1500, limit_seconds=3600, size=side)
+        intended.paste(drawing, ((width - side) // 2, (height - side) // 2), drawing)
+        deadline = time.monotonic() + 5
+        while True:
+            desktop.run(["import", "-window", str(icon), str(grabbed_path)], timeout=20)
+            grabbed = Image.open(grabbed_path).convert("RGB")
+            assert grabbed.size == (width, height)
+            data_a, data_b = grabbed.tobytes(), intended.tobytes()
+            worst = max(abs(a - b) for a, b in zip(data_a, data_b))
+            if worst <= 2 or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        intended.save(shots / "tray-icon-xorg-intended.png")
+        assert worst <= 2, f"the docked icon differs from the drawing by up to {worst}/255"
+    finally:
+        app.stop()
+
+
+def test_xorg_icon_shows_its_tooltip_while_the_pointer_is_over_it(desktop: Any) -> None:
+    app = TrayProcess(desktop, sys.executable, "xorg")
+    try:
+        app.expect("READY")
+        icon = icon_window(desktop)
+        desktop.xdotool("mousemove", "--window", str(icon), "12", "12")
+        tip = desktop.wait_for_window("^deskbreak-tooltip$", by="classname")
+        shots = Path("/tmp/deskbreak-ui-screenshots")
+        shots.mkdir(exist_ok=True)
+        desktop.screenshot(shots / "tray-tooltip-xorg-screen.png")
+        desktop.run(["import", "-window", str(tip), str(shots / "tray-tooltip-xorg.png")],
+                    timeout=20)
+        from PIL import Image
+
+        grabbed = Image.open(shots / "tray-tooltip-xorg.png").convert("RGB")
+        # Wide enough for the text in the fixed font (6 px a character), on the pale yellow.
+        assert grabbed.width >= 6 * len("Sitting 42 min, neck mobility in 8 min")
+        assert grabbed.getpixel((1, 1)) == (0xFF, 0xFF, 0xE1)
+        dark = sum(1 for v in grabbed.convert("L").tobytes() if v < 80)
+        assert dark > 100, "the tooltip has no text drawn in it"
+        desktop.xdotool("mousemove", "600", "500")
+        deadline = time.monotonic() + 5
+        while desktop.run(["xdotool", "search", "--onlyvisible", "--classname",
+                           "^deskbreak-tooltip$"], check=False).stdout.strip():
+            assert time.monotonic() < deadline, "the tooltip stayed after the pointer left"
+            time.sleep(0.05)
     finally:
         app.stop()
