@@ -75,15 +75,16 @@ def test_a_month_with_no_clear_change_reads_no_clear_change_and_review_due(
     result = run_cli("report", *period_args(log))
     assert result.returncode == 0, result.stderr
     lines = [" ".join(line.split()) for line in result.stdout.splitlines()]
-    assert lines[3] == "*** Review due ***"
-    assert lines[4].startswith("- 26 days of exercises at 100% adherence with no clear "
+    at = lines.index("*** Review due ***")
+    assert at == 3  # right under the heading, before the prescription and the tables
+    assert lines[at + 1].startswith("- 26 days of exercises at 100% adherence with no clear "
                                "improvement (neck pain: no clear change)")
     assert any(line.startswith("neck pain (0-10):") and line.endswith(": no clear change")
                for line in lines)
     assert any(line.startswith("headache (diary):") and line.endswith(": no clear change")
                for line in lines)
     assert "answered on 28 of 28 days; headache on 8 days (2.0 a week)" in lines
-    assert "painkillers on 4 days (about 4 days a month)" in lines
+    assert "painkillers on 4 days of 28 answered (about 4 days a month)" in lines
     assert any(line.startswith("chin-nod") and "pair" in line for line in lines)
     out = tmp_path / "month.json"
     assert run_cli("export", "--format", "json", "--out", str(out), *period_args(log)) \
@@ -92,6 +93,10 @@ def test_a_month_with_no_clear_change_reads_no_clear_change_and_review_due(
 
     summary = json.loads(out.read_text())["summary"]
     assert summary["pain_trend"]["words"] == "no clear change"
+    assert summary["review"]["due"] is True
+    assert summary["headache_diary"]["headache_days"] == 8
+    assert summary["headache_diary"]["painkillers_frequent"] is False
+    assert summary["before_after"]["chin-nod"]["pairs"] >= 4
 
 
 def screenshot(page: Path, shot: Path, height: int = 1100) -> None:
@@ -124,7 +129,7 @@ def test_html_report_shows_review_banner_safety_and_headache_diary_first(tmp_pat
     assert "medical advice the same day" in safety
     assert text.index('id="review"') < text.index('class="summary"')  # before everything else
     diary = text.split("<h2>Headache diary</h2>")[1].split("<h2>")[0]
-    assert "8 (2.0 a week)" in diary and "4 (about 4 a month)" in diary
+    assert "8 (2.0 a week)" in diary and "4 of 28 answered (about 4 a month)" in diary
     assert "<h2>Neck before and after guided breaks</h2>" in text
 
     shot = tmp_path / "report-clinical-top.png"

@@ -241,3 +241,42 @@ def test_partial_and_stopped_count_apart_from_done() -> None:
     report: Report = summarise(events, MONTH)
     t = report.total
     assert (t.prompted, t.done, t.partial, t.stopped, t.adherence) == (3, 1, 1, 1, pytest.approx(1 / 3))
+
+
+def test_deskbreak_report_shows_review_due_when_the_programmes_review_date_has_passed(
+        deskbreak_home: object, tmp_path: object) -> None:
+    from pathlib import Path
+
+    from conftest import run_cli
+    from test_report_sample_log import sample_log
+
+    from deskbreak.store import open_store
+
+    home = Path(str(deskbreak_home))
+    store = open_store()
+    store.append_many(sample_log())
+    store.close()
+    (home / "config").mkdir(exist_ok=True)
+    programme = home / "config" / "programme.yaml"
+    programme.write_text("deskbreak: 1\ntitle: Neck phase 1\nreview: 2026-03-02\nbreaks: []\n")
+    result = run_cli("report", "--from", "2026-03-02", "--to", "2026-03-03")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[3:5] == ["*** Review due ***",
+                          "  - the programme's review date (02 March 2026) has passed"]
+    programme.write_text("deskbreak: 1\ntitle: Neck phase 1\nreview: 2026-03-09\nbreaks: []\n")
+    later = run_cli("report", "--from", "2026-03-02", "--to", "2026-03-03").stdout
+    assert "Review due" not in later
+    page = Path(str(tmp_path)) / "r.html"
+    programme.write_text("deskbreak: 1\ntitle: Neck phase 1\nreview: 2026-03-03\nbreaks: []\n")
+    assert run_cli("export", "--format", "html", "--out", str(page), "--from", "2026-03-02",
+                   "--to", "2026-03-03").returncode == 0
+    assert "review date (03 March 2026) is today" in page.read_text()
+
+
+def test_painkillers_are_not_recorded_for_old_one_word_answers() -> None:
+    events = [CheckinAnswered(at(START + timedelta(days=i), 17), "headache", "moderate")
+              for i in range(10)]
+    h = summarise(events, MONTH).headache
+    assert (h.painkiller_days, h.painkiller_answers, h.painkiller_days_per_month) == (0, 0, None)
+    assert not h.painkillers_frequent

@@ -120,3 +120,14 @@ def test_the_pre_break_rating_is_a_programme_setting(tmp_path: Path) -> None:
     assert not load_programme(DEFAULT).settings.checkins.neck_before_break
     schema = run_cli("programme", "schema").stdout
     assert "neck_before_break" in schema
+
+
+def test_the_guided_break_request_carries_the_built_in_stop_rules() -> None:
+    from deskbreak.core.programme import Exercise
+    from deskbreak.ui.prompt_protocol import exercise_payload
+
+    bare = Exercise(id="wiggle", title="Wiggle", steps=("Wiggle.",), reps=3)
+    assert exercise_payload(bare)["cautions"] == list(BUILT_IN_STOP_RULES)
+    own = load_library()["neck-rotation"]
+    cautions = exercise_payload(own)["cautions"]
+    assert cautions[:len(own.cautions)] == list(own.cautions)

@@ -381,3 +381,25 @@ def test_a_worrying_rating_asks_the_red_flag_questions_and_a_yes_pauses_neck_pro
         assert again.presenter.cards == []  # neck prompts stay paused for the rest of the day
     finally:
         again.stop()
+
+
+def test_the_tray_tooltip_carries_the_idle_sources_caveat(programme_file: Path) -> None:
+    """When the idle source may miss input (X11 under Wayland), the tray's tooltip says so
+    under the status line; without a caveat the tooltip is the status line alone."""
+    from deskbreak.core.engine import Engine
+    from deskbreak.service.app import App
+    from deskbreak.service.programme_watch import ProgrammeWatcher
+
+    views: list[Any] = []
+    caveat = "sitting time may be wrong: this is a Wayland session"
+    for sensors in (Sensors(idle_caveat=caveat), Sensors()):
+        app = App(options=RunOptions(programme_path=programme_file, poll_seconds=POLL),
+                  clock=FakeClock(START), engine=Engine(load_programme(programme_file)),
+                  open_store=MemoryStore, presenter=RecordingPresenter(), sensors=sensors,
+                  watcher=ProgrammeWatcher(programme_file, load_programme),
+                  state_path=programme_file.parent / "state.json", show_tray=views.append)
+        app.refresh_tray(START)
+    with_caveat, without = views
+    assert with_caveat.tooltip.splitlines()[-1] == "Sitting time may be wrong: this is a " \
+                                                   "Wayland session."
+    assert with_caveat.tooltip.splitlines()[0] == without.tooltip

@@ -197,9 +197,9 @@ class WaylandConnection:
     def dispatch_once(self, timeout: float | None = -1.0) -> None:
         """Read once from the socket (blocking up to `timeout` seconds; None = forever; the
         default keeps the connection's own timeout) and dispatch every whole message read."""
-        if timeout is None or timeout >= 0:
-            self._sock.settimeout(timeout)
         try:
+            if timeout is None or timeout >= 0:
+                self._sock.settimeout(timeout)
             chunk = self._sock.recv(MAX_MESSAGE_BYTES * 4)
         except TimeoutError as error:
             raise WaylandError("the Wayland compositor did not answer in time") from error

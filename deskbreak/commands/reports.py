@@ -7,6 +7,7 @@ DESKBREAK_TODAY (tests, reproducible reports), else the system date.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 from datetime import date, datetime, time, timedelta
@@ -152,8 +153,10 @@ def _programme_review_date(store: SqliteStore, until: datetime) -> date | None:
     for path in [*paths, user_paths().installed_programme]:
         data = _read_yaml_mapping(path)
         if data is not None:
-            review = data.get("review")
-            return review if isinstance(review, date) else None
+            try:
+                return date.fromisoformat(str(data.get("review") or ""))
+            except ValueError:
+                return None
     return None
 
 
@@ -190,8 +193,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     finally:
         store.close()
     lines = list(report_lines(report))
-    # What was prescribed goes right under the report's heading (its first blank line).
-    at = lines.index("") + 1 if "" in lines else len(lines)
+    # What was prescribed goes under the report's heading, after the review banner and any
+    # safety screenings (those stay first), before the prompt tables.
+    prompts = [i for i, line in enumerate(lines) if line.startswith("Prompts (")]
+    at = prompts[0] if prompts else (lines.index("") + 1 if "" in lines else len(lines))
     lines[at:at] = [*prescription_lines(prescription), ""]
     sys.stdout.write("\n".join(lines) + "\n")
     return 0
@@ -310,8 +315,10 @@ def _programme_header(store: SqliteStore, until: datetime) -> tuple[str, str, st
     return "", "", ""
 
 
+@functools.lru_cache(maxsize=4)
 def _read_yaml_mapping(path: Path) -> dict[str, Any] | None:
-    """The top-level plain values of a programme file, or None if it cannot be read safely."""
+    """The top-level plain values of a programme file, or None if it cannot be read safely.
+    Cached: the report's review date and the HTML header read the same file once."""
     import yaml
 
     from deskbreak.core.programme_file import compose_safely

@@ -105,6 +105,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         print("The programme file has problems; the previous programme stays in force:")
         for line in data["programme_problems"]:
             print(f"  {line}")
+    if data.get("idle_caveat"):
+        print(f"Note: {data['idle_caveat']}.")
     if not data.get("in_working_hours"):
         print("Outside working hours: no prompts now.")
     if data.get("neck_prompts_paused_until"):
@@ -364,12 +366,16 @@ def open_sensors(idle_override: str | None) -> Sensors:
 
     from deskbreak.adapters.idle import choose_idle_source
     from deskbreak.service import Sensors
+    from deskbreak.service.app import idle_caveat
 
     log = logging.getLogger("deskbreak.service")
     sensors = Sensors(reopen_idle=lambda: choose_idle_source(idle_override))
     try:
         sensors.idle = choose_idle_source(idle_override)
+        sensors.idle_caveat = idle_caveat(sensors.idle)
         log.info("idle source: %s", sensors.idle.name)
+        if sensors.idle_caveat:
+            log.warning("idle source %s: %s", sensors.idle.name, sensors.idle_caveat)
     except DeskbreakError as error:
         sensors.idle_error = str(error)
         log.info("no idle source; counting all time as sitting: %s", error)

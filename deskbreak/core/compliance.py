@@ -324,6 +324,8 @@ class HeadacheSummary:
     durations: tuple[tuple[str, int], ...] = ()
     #: Days in the period (for the rates).
     period_days: int = 0
+    #: Days with an answer about painkillers (older one-word answers have none).
+    painkiller_answers: int = 0
 
     @property
     def per_week(self) -> float | None:
@@ -332,8 +334,9 @@ class HeadacheSummary:
 
     @property
     def painkiller_days_per_month(self) -> float | None:
-        """Painkiller days in 30, over the days answered."""
-        return 30 * self.painkiller_days / self.answered_days if self.answered_days else None
+        """Painkiller days in 30, over the days with an answer about painkillers."""
+        return (30 * self.painkiller_days / self.painkiller_answers
+                if self.painkiller_answers else None)
 
     @property
     def painkillers_frequent(self) -> bool:
@@ -342,7 +345,7 @@ class HeadacheSummary:
         if self.painkiller_days >= FREQUENT_PAINKILLER_DAYS_PER_MONTH:
             return True
         rate = self.painkiller_days_per_month
-        return rate is not None and self.answered_days >= 7 \
+        return rate is not None and self.painkiller_answers >= 7 \
             and rate >= FREQUENT_PAINKILLER_DAYS_PER_MONTH
 
 
@@ -765,6 +768,7 @@ def headache_summary(period: Period, diary: Iterable[DiaryDay]) -> HeadacheSumma
         answered_days=len(entries),
         headache_days=len(headache),
         painkiller_days=sum(1 for e in entries if e.painkillers),
+        painkiller_answers=sum(1 for e in entries if e.painkillers is not None),
         mean_intensity=(sum(e.intensity for e in headache) / len(headache)) if headache else None,
         durations=tuple(sorted(durations.items())),
         period_days=len(period.days),

@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from deskbreak.core.events import DIARY_DURATIONS, HEADACHE_LEVELS, HeadacheDiary
+from deskbreak.core.events import (
+    DIARY_DURATIONS,
+    HEADACHE_LEVELS,
+    CheckinAnswered,
+    Event,
+    HeadacheDiary,
+)
 
 #: Headache intensity runs from 0 (no headache) to this.
 MAX_INTENSITY = 10
@@ -108,3 +114,29 @@ def missed_days(answered: Iterable[date], today: date, first_use: date | None,
             days.append(day)
         day += timedelta(days=1)
     return days
+
+
+def catch_up_days(events: Iterable[Event], today: date,
+                  limit: int = CATCH_UP_DAYS) -> list[date]:
+    """The earlier days to ask about at start-up (days off included), from the log's recent
+    `events` in time order: days since the first event, up to `limit` days back, with no diary
+    entry and no older one-word answer. Today is asked at its usual time, not here."""
+    answered: set[date] = set()
+    first: date | None = None
+    for event in events:
+        if first is None:
+            first = event.at.date()
+        if isinstance(event, HeadacheDiary):
+            entry = from_entry(event)
+            if entry is not None:
+                answered.add(entry.day)
+        elif isinstance(event, CheckinAnswered) and event.question == "headache":
+            answered.add(event.at.date())
+    if first is None:
+        return []
+    return missed_days(answered, today, first, limit)
+
+
+def diary_request(days: Iterable[date]) -> dict[str, Any]:
+    """The check-in window's request for these days (ui/checkin_window.py)."""
+    return {"question": "headache", "days": [d.isoformat() for d in sorted(set(days))]}

@@ -618,7 +618,7 @@ class Engine:
             sitting_seconds=shown.sitting_seconds, requested=requested,
             programme_title=self.programme.title, notes=self.programme.notes,
             neck_checkin=self.programme.settings.checkins.neck_after_break,
-            shown_at=now, expires_at=deadline))
+            shown_at=now, expires_at=deadline, sound=self.programme.settings.sound))
         plan.open = OpenPrompt(shown=shown, brk=brk, deadline=deadline)
         self._recent_exercises[prompt_id] = exercises
         if len(self._recent_exercises) > 64:  # only the latest prompts take check-ins

@@ -49,6 +49,8 @@ class PromptCard:
     shown_at: datetime
     #: The answer window ends here (a started guided break is not cut off by it).
     expires_at: datetime
+    #: Play a soft sound at the end of each hold (the programme's `sound` setting).
+    sound: bool = False
 
     @property
     def respond_within_seconds(self) -> float:
@@ -63,7 +65,7 @@ class PromptCard:
 def make_card(*, prompt: int, series: int, brk: Break, exercises: tuple[Exercise, ...],
               snoozes: int, sitting_seconds: float, requested: bool, programme_title: str,
               notes: str, neck_checkin: bool, shown_at: datetime,
-              expires_at: datetime) -> PromptCard:
+              expires_at: datetime, sound: bool = False) -> PromptCard:
     """The card for a prompt of `brk` (the engine calls this as it shows the prompt)."""
     if brk.kind is BreakKind.MOVEMENT:
         headline = f"Time to get up: {brk.name}"
@@ -82,4 +84,4 @@ def make_card(*, prompt: int, series: int, brk: Break, exercises: tuple[Exercise
         headline=headline, reason=reason, exercises=exercises,
         programme_title=programme_title, notes=notes, snooze_allowed=refusal is None,
         snooze_minutes=brk.snooze.minutes, snooze_reason=refusal or "",
-        neck_checkin=neck_checkin, shown_at=shown_at, expires_at=expires_at)
+        neck_checkin=neck_checkin, shown_at=shown_at, expires_at=expires_at, sound=sound)

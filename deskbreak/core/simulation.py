@@ -162,7 +162,8 @@ def parse_checkin(argument: str) -> tuple[str, int | str | dict[str, Any]] | Non
     if len(words) < 2:
         return None
     question, value = words[0], words[1]
-    number = int(value) if value.isascii() and value.isdigit() else None
+    # isascii: "³".isdigit() is True, but int("³") fails; a short number, never a huge one.
+    number = int(value) if value.isascii() and value.isdigit() and len(value) <= 2 else None
     if question in ("neck", "neck_before"):
         return (question, number) if len(words) == 2 and number is not None \
             and 0 <= number <= 10 else None

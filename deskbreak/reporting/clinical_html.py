@@ -105,8 +105,8 @@ def headache_diary_html(report: Report) -> str:
         ("Mean intensity on headache days",
          "-" if h.mean_intensity is None else f"{h.mean_intensity:.1f} / 10"),
         ("Most often lasting", DURATION_WORDS.get(usual, usual) if usual else "-"),
-        ("Painkiller days", f"{h.painkiller_days}"
-         + (f" (about {per_month:.0f} a month)" if per_month is not None else "")),
+        ("Painkiller days", "not recorded" if per_month is None else
+         f"{h.painkiller_days} of {h.painkiller_answers} answered (about {per_month:.0f} a month)"),
     ]
     parts.append("<dl>" + "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in facts)
                  + "</dl>")

@@ -91,6 +91,22 @@ def summary_dict(report: Report) -> dict[str, Any]:
         "pain_trend": _trend_dict(report.pain_trend),
         "headache_trend": _trend_dict(report.headache_trend),
         "flags": [_flag_dict(f) for f in report.flags],
+        # The clinical summary (core/compliance.py): review banner, safety, diary, pairs.
+        "review": {"due": report.review.due, "reasons": list(report.review.reasons)},
+        "safety": [{"at": r.at.isoformat(timespec="seconds"), "trigger": r.trigger,
+                    "answered": r.answered, "any_yes": r.any_yes, "advice": r.advice,
+                    "yes": list(r.yes)} for r in report.safety],
+        "headache_diary": {
+            "answered_days": report.headache.answered_days,
+            "headache_days": report.headache.headache_days,
+            "headache_days_per_week": report.headache.per_week,
+            "mean_intensity": report.headache.mean_intensity,
+            "painkiller_days": report.headache.painkiller_days,
+            "painkiller_days_per_month": report.headache.painkiller_days_per_month,
+            "painkillers_frequent": report.headache.painkillers_frequent},
+        "before_after": {name: {"pairs": b.pairs, "before_mean": b.before_mean,
+                                "after_mean": b.after_mean}
+                         for name, b in report.before_after.items()},
     }
 
 

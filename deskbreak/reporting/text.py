@@ -249,8 +249,11 @@ def headache_lines(h: HeadacheSummary) -> Iterator[str]:
         yield (f"  mean intensity on headache days {h.mean_intensity:.1f}/10"
                + (f"; most often lasting {DURATION_WORDS.get(usual, usual)}" if usual else ""))
     per_month = h.painkiller_days_per_month
-    yield (f"  painkillers on {plural(h.painkiller_days, 'day')}"
-           + (f" (about {per_month:.0f} days a month)" if per_month is not None else ""))
+    if per_month is None:
+        yield "  painkillers: not recorded (older one-word answers)"
+    else:
+        yield (f"  painkillers on {plural(h.painkiller_days, 'day')} of {h.painkiller_answers} "
+               f"answered (about {per_month:.0f} days a month)")
     if h.painkillers_frequent:
         yield (f"  ! Painkillers on {FREQUENT_PAINKILLER_DAYS_PER_MONTH} or more days a month "
                "can themselves keep headaches going (medication-overuse headache): worth "

@@ -4,6 +4,7 @@ it (show or dismiss a prompt, save state, refresh the tray). Engine thread only.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -58,6 +59,13 @@ class RunOptions:
     windows: bool = True
 
 
+def idle_caveat(source: IdleSource) -> str | None:
+    """Why `source` may not see all of the user's input in this session, or None."""
+    from deskbreak.adapters.idle import session_caveat
+
+    return session_caveat(source.name, os.environ)
+
+
 @dataclass
 class Sensors:
     """The OS readers the tick samples (each None when this desktop has none)."""
@@ -67,6 +75,8 @@ class Sensors:
     reopen_idle: IdleOpener | None = None
     #: Why there is no idle source (all time then counts as sitting).
     idle_error: str | None = None
+    #: Why the idle source may miss input in this session (X11 under Wayland), or None.
+    idle_caveat: str | None = None
     lock: LockSource | None = None
     fullscreen: FullscreenCheck | None = None
     #: Why a due prompt should wait besides fullscreen ("microphone in use by ..."), or None.
@@ -181,6 +191,7 @@ class App:
                     return 0.0
                 try:
                     sensors.idle = sensors.reopen_idle()
+                    sensors.idle_caveat = idle_caveat(sensors.idle)
                 except DeskbreakError as again:
                     sensors.idle_error = str(again)
                     return 0.0
@@ -261,8 +272,10 @@ class App:
         status = self.engine.status(now)
         line = status_line(status.presence.value, status.sitting_seconds, status.paused,
                            status.paused_until, status.next_break, status.next_break_in_seconds)
+        caveat = self.sensors.idle_caveat
         view = TrayView(sitting_seconds=int(status.sitting_seconds) // 60 * 60,
-                        paused=status.paused, status_line=line, tooltip=line,
+                        paused=status.paused, status_line=line,
+                        tooltip=f"{line}\n{caveat[0].upper()}{caveat[1:]}." if caveat else line,
                         away=status.presence.value != "sitting",
                         bout_limit_seconds=self._bout_limit_seconds(),
                         # Snooze/Skip answer only with a prompt open; the first line tells

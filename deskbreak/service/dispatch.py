@@ -117,6 +117,7 @@ class Dispatcher:
             "programme_problems": list(app.watcher.problems),
             "idle_source": app.sensors.idle.name if app.sensors.idle else None,
             "idle_error": app.sensors.idle_error,
+            "idle_caveat": app.sensors.idle_caveat,
             "pending_events": app.store.pending_count,
             "pid": os.getpid(),
             #: The service's clock (faster than the wall clock under `run --speed`).

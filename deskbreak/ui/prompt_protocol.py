@@ -37,6 +37,7 @@ from typing import Any
 from deskbreak.core.events import STOP_REASONS, Answer
 from deskbreak.core.programme import DEFAULT_SECONDS_PER_REP, Exercise
 from deskbreak.core.prompt_card import PromptCard
+from deskbreak.core.safety import stop_rules
 
 CORNERS = ("bottom-right", "bottom-left", "top-right", "top-left")
 ANSWERS = ("done", "snooze", "skip")
@@ -183,6 +184,8 @@ class PromptRequest:
     #: The prompt card's headline and "why now" line ("" from an older service).
     headline: str = ""
     reason: str = ""
+    #: Play the "hold ends" sound at the end of each hold.
+    sound: bool = False
 
 
 def exercise_payload(exercise: Exercise) -> dict[str, Any]:
@@ -192,7 +195,9 @@ def exercise_payload(exercise: Exercise) -> dict[str, Any]:
         "title": exercise.title,
         "summary": exercise.summary,
         "steps": list(exercise.steps),
-        "cautions": list(exercise.cautions),
+        # The exercise's own cautions, then the built-in stop rules they do not already cover:
+        # the guided break always shows them, whatever the programme says.
+        "cautions": list(stop_rules(exercise.cautions)),
         "reps": exercise.reps,
         "sets": exercise.sets,
         "hold_seconds": exercise.hold_seconds,
@@ -222,6 +227,7 @@ def request_payload(card: PromptCard, corner: str = "bottom-right") -> dict[str,
         "neck_checkin": card.neck_checkin,
         "respond_within_seconds": card.respond_within_seconds,
         "corner": corner,
+        "sound": card.sound,
     }
 
 
@@ -252,6 +258,7 @@ def parse_request(data: Any) -> PromptRequest:
         corner=corner,
         headline=_text(data.get("headline"), "headline"),
         reason=_text(data.get("reason"), "reason"),
+        sound=bool(data.get("sound", False)),
     )
 
 

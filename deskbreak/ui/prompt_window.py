@@ -238,6 +238,9 @@ class PromptApp:
         self._timer: str | None = None
         self._deadline = 0.0
         self._paused_remaining: float | None = None
+        #: The sound cue, made the first time a hold ends with sound on; holds cued so far.
+        self._cue: Any = None
+        self.holds_cued = 0
         self._body: tk.Frame | None = None
         self._count_label: tk.Label | None = None
         self._progress_label: tk.Label | None = None
@@ -714,6 +717,8 @@ class PromptApp:
         self._timer = None
         remaining_real = self._deadline - time.monotonic()
         if remaining_real <= 0:
+            if self._screens[self._index].hold:
+                self._hold_ended()
             self._next()
             return
         shown = math.ceil(remaining_real * self.speed)
@@ -725,6 +730,18 @@ class PromptApp:
         self._update_progress(elapsed)
         delay = max(10, min(int(TICK_MS / self.speed), int(remaining_real * 1000) + 1))
         self._timer = self.root.after(delay, self._tick)
+
+    def _hold_ended(self) -> None:
+        """The soft "let go" sound, when the programme asks for sound: the person can hold a
+        stretch with their eyes off the countdown."""
+        if not self.request.sound:
+            return
+        if self._cue is None:
+            from deskbreak.adapters.sound import SoundCue
+
+            self._cue = SoundCue(enabled=True)
+        self._cue.play("hold-end")
+        self.holds_cued += 1
 
     def _update_progress(self, elapsed: float) -> None:
         if self._progress_label is None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import time
 from datetime import timedelta
@@ -203,3 +204,29 @@ def test_a_broken_programme_at_start_runs_the_default_and_says_why(
         assert f"{programme} has problems; using default.yaml" in service.output()
     finally:
         desktop.stop_process(service.process)
+
+
+def test_an_x11_idle_reading_on_a_wayland_session_is_flagged_in_status_and_the_tooltip(
+        desktop: DesktopSession, deskbreak_home: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Wayland session where no Wayland idle source works: the X11 counter is used, and
+    everything that shows sitting time says it may be wrong."""
+    monkeypatch.setenv("XDG_SESSION_TYPE", "wayland")
+    monkeypatch.setenv("WAYLAND_DISPLAY", str(tmp_path / "no-compositor-here"))
+    programme = tmp_path / "programme.yaml"
+    programme.write_text(PROGRAMME.format(title="Wayland caveat"))
+    running = RunningService(desktop, deskbreak_home, programme,
+                             start_service(desktop, deskbreak_home, programme))
+    try:
+        status = running.wait_for(running.status, 15, "the control socket")
+        assert status["idle_source"] == "x11"
+        assert "sitting time may be wrong" in status["idle_caveat"]
+        assert "Wayland" in status["idle_caveat"]
+        text = running.cli("status").stdout
+        assert "Note: sitting time may be wrong" in text
+        log = running.wait_for(lambda: "sitting time may be wrong" in running.service_log(), 10,
+                               "the caveat in the service log")
+        assert log
+    finally:
+        running.process.send_signal(signal.SIGTERM)
+        running.process.wait(timeout=10)

@@ -144,3 +144,24 @@ def test_the_tray_icon_docks_and_its_menu_pauses_the_service(
     service.wait_for(lambda: service.cli("status").stdout.startswith("Paused until"), 10,
                      "the pause from the tray menu")
     assert "paused" in service.kinds()
+
+
+@WITH_WINDOWS
+def test_a_started_break_outlives_the_answer_window_and_withdraws_the_notification(
+        service: RunningService, typist: Typist, desktop: DesktopSession) -> None:
+    typist.start()
+    window = desktop.wait_for_window(PROMPT, timeout=25)
+    [note] = service.wait_for(service.prompt_notifications, 5, "the prompt notification")
+    desktop.xdotool("windowactivate", "--sync", str(window), "key", "Return")  # Start
+    desktop.wait_for_window(GUIDED, timeout=5)
+    # One place at a time: the notification goes as the guided break starts.
+    service.wait_for(lambda: service.prompt_notifications()[0].closed_reason is not None, 10,
+                     "the notification to be withdrawn")
+    # The answer window is 5 min of programme time (10 s here); the guided break goes on.
+    shown = next(e for e in service.events() if e.KIND == "prompt")
+    service.wait_for(lambda: datetime.fromisoformat(service.status()["now"])
+                     >= shown.at + timedelta(minutes=7), 20, "the answer window to pass")
+    assert visible(desktop, GUIDED)
+    assert outcomes(service) == []
+    assert service.status()["open_prompt"] == shown.prompt
+    del note

@@ -65,3 +65,36 @@ def test_doctor_line_names_the_player_and_the_sound() -> None:
     line = SoundCue(enabled=True).describe()
     assert line.startswith("on; plays message-new-instant.oga with paplay"), line
     assert SoundCue(enabled=False).describe().startswith("off")
+
+
+def _guided_hold_recording(desktop: object, sound: SoundServer, tmp_path: Path,
+                           with_sound: bool) -> float:
+    """Run a guided break of one held exercise (2 reps, 2 s holds, at 4x speed) with the
+    programme's sound on or off, recording the speaker; the recording's loudness."""
+    from e2e.test_prompt_window import GUIDED_TITLE, PROMPT_TITLE, PromptProcess, request
+
+    spec = request(sound=with_sound, exercises=[
+        {"id": "chin-tuck", "title": "Chin tucks", "summary": "", "steps": ["Glide back."],
+         "cautions": [], "reps": 2, "sets": 1, "hold_seconds": 2, "rest_seconds": 0,
+         "sides": [], "duration_seconds": None}])
+    recording = tmp_path / f"guided-{with_sound}.wav"
+    recorder = sound.record("speakers.monitor", str(recording))
+    prompt = PromptProcess(desktop, spec, speed=4)
+    window = desktop.wait_for_window(PROMPT_TITLE)  # type: ignore[attr-defined]
+    prompt.click(window, "start")
+    guided = desktop.wait_for_window(GUIDED_TITLE)  # type: ignore[attr-defined]
+    desktop.xdotool("windowactivate", "--sync", str(guided), "key", "Return")  # past intro
+    time.sleep(3.5)  # two holds of 0.5 s and a release between, with room for the player
+    sound.stop_recording(recorder)
+    desktop.stop_process(prompt.proc)  # type: ignore[attr-defined]
+    return _rms(recording)
+
+
+def test_the_guided_break_sounds_the_end_of_each_hold_when_the_programme_asks(
+        desktop: object, sound: SoundServer, tmp_path: Path) -> None:
+    assert _guided_hold_recording(desktop, sound, tmp_path, with_sound=True) > 50
+
+
+def test_the_guided_break_is_silent_when_sound_is_off(
+        desktop: object, sound: SoundServer, tmp_path: Path) -> None:
+    assert _guided_hold_recording(desktop, sound, tmp_path, with_sound=False) == 0

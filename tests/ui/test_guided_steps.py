@@ -124,7 +124,12 @@ def test_request_built_from_a_core_exercise_round_trips_through_parse_request() 
     ex = request.exercises[0]
     assert (ex.reps, ex.sets, ex.hold_seconds, ex.rest_seconds, ex.sides) == (
         8, 2, 5.0, 30.0, ("left", "right"))
-    assert ex == core  # the window works with the core's own Exercise
+    # The window works with the core's own Exercise; the request adds the built-in stop rules
+    # to its cautions (core.safety), whatever the programme says.
+    from dataclasses import replace
+
+    from deskbreak.core.safety import stop_rules
+    assert ex == replace(core, cautions=stop_rules(core.cautions))
 
 
 @pytest.mark.parametrize("bad, message", [
