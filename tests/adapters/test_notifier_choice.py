@@ -37,8 +37,12 @@ def test_plyer_is_refused_on_linux_without_dbus_python(monkeypatch: pytest.Monke
         PlyerNotifier(platform="linux")
 
 
-def test_plyer_is_allowed_on_windows() -> None:
-    _check_platform_support("win32")
+def test_plyer_is_allowed_on_windows_where_linux_without_dbus_python_is_refused(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("importlib.util.find_spec", lambda name: None)
+    assert _check_platform_support("win32") is None
+    with pytest.raises(NotifierError):
+        _check_platform_support("linux")
 
 
 def test_without_any_bus_linux_falls_back_to_the_console(monkeypatch: pytest.MonkeyPatch) -> None:
