@@ -5,7 +5,8 @@ drawing, no plotting library)."""
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -40,6 +41,8 @@ class Header:
     prescribed_by: str = ""
     programme: str = ""
     generated: str = ""
+    #: Exercise titles by id, so tables name exercises as the patient knows them.
+    exercise_names: Mapping[str, str] = field(default_factory=dict)
 
 
 def render_html(report: Report, header: Header) -> str:
@@ -53,7 +56,8 @@ def render_html(report: Report, header: Header) -> str:
         ("Patient", header.patient or "not named in the programme"),
         ("Prescribed by", header.prescribed_by),
         ("Programme", programmes),
-        ("Period", f"{day_text(period.first)} to {day_text(period.last)} ({len(report.days)} days)"),
+        ("Period", f"{day_text(period.first)} to {day_text(period.last)} "
+                   f"({plural(len(report.days), 'day')})"),
         ("Generated", header.generated),
     ]
     t = report.total
@@ -91,7 +95,8 @@ def render_html(report: Report, header: Header) -> str:
         headache_diary_html(report),
         before_after_html(report),
         "<h2>Per exercise</h2>",
-        _tally_table("Exercise", list(report.exercises.items()), report.flagged_exercises()),
+        _tally_table("Exercise", list(report.exercises.items()), report.flagged_exercises(),
+                     header.exercise_names),
         "<h2>Per break</h2>",
         _tally_table("Break", list(report.breaks.items()), {}),
     ]
@@ -122,7 +127,8 @@ def _card(title: str, value: str, detail: str) -> str:
             f'<div class="d">{e(detail)}</div></div>')
 
 
-def _tally_table(label: str, rows: list[tuple[str, Tally]], flagged: dict[str, list[Any]]) -> str:
+def _tally_table(label: str, rows: list[tuple[str, Tally]], flagged: dict[str, list[Any]],
+                 names: Mapping[str, str] | None = None) -> str:
     e = html.escape
     if not rows:
         return "<p>No prompts in this period.</p>"
@@ -134,7 +140,8 @@ def _tally_table(label: str, rows: list[tuple[str, Tally]], flagged: dict[str, l
         flags = len(flagged.get(name, ()))
         flag_cell = f'<td class="{"flag" if flags else ""}">{flags}</td>' if label == "Exercise" else ""
         body.append(
-            f"<tr><td>{e(name)}</td><td>{t.prompted}</td><td>{t.done}</td>"
+            f"<tr><td>{e((names or {}).get(name, name))}</td><td>{t.prompted}</td>"
+            f"<td>{t.done}</td>"
             f"<td>{percent(t.adherence)}</td><td>{t.taken}</td><td>{t.skipped}</td>"
             f"<td>{t.snoozed}</td><td>{t.missed}</td><td>{t.snoozes}</td>{flag_cell}</tr>"
         )
