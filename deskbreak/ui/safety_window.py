@@ -24,7 +24,11 @@ if TYPE_CHECKING:
 
 #: The window's title: the tray entry's words, so the person sees what they asked for.
 TITLE = "When to get help"
-WRAP = 600
+#: One column of this width per section, side by side in the card's order, so the whole card,
+#: the emergency signs included, shows without scrolling on a 1280x800 laptop screen.
+COLUMN_WRAP = 370
+COLUMN_GAP = 20
+WRAP = 3 * COLUMN_WRAP + 2 * COLUMN_GAP
 #: The window never grows past the screen less this much; the text scrolls instead.
 SCREEN_ROOM = 110
 BULLET = "\u2022"
@@ -32,6 +36,11 @@ BULLET = "\u2022"
 
 def run(card: SafetyCard = SAFETY_CARD) -> None:
     """Show `card` until the window is closed."""
+    build(card).mainloop()
+
+
+def build(card: SafetyCard = SAFETY_CARD) -> tk.Tk:
+    """The window showing `card`, placed and mapped; the caller runs its main loop."""
     import tkinter as tk
 
     root = tk.Tk(className="deskbreak")
@@ -58,20 +67,33 @@ def run(card: SafetyCard = SAFETY_CARD) -> None:
     body = tk.Frame(canvas, padx=18, pady=14)
     canvas.create_window(0, 0, window=body, anchor="nw")
 
-    def label(text: str, font: str, indent: int = 0, **pack: Any) -> None:
-        tk.Label(body, text=text, font=fonts[font], anchor="w", justify="left",
-                 wraplength=WRAP - indent).pack(fill="x", padx=(indent, 0), **pack)
+    def label(parent: tk.Misc, text: str, font: str, wrap: int = COLUMN_WRAP,
+              **pack: Any) -> tk.Label:
+        widget = tk.Label(parent, text=text, font=fonts[font], anchor="w", justify="left",
+                          wraplength=wrap)
+        widget.pack(fill="x", **pack)
+        return widget
 
-    label(card.title, "title")
-    label(card.intro, "text", pady=(4, 0))
-    for section in card.sections:
-        label(section.heading, "heading", pady=(12, 2))
-        label(section.action, "text", pady=(0, 2))
+    label(body, card.title, "title", wrap=WRAP)
+    label(body, card.intro, "text", wrap=WRAP, pady=(4, 0))
+    columns = tk.Frame(body)
+    columns.pack(fill="x")
+    for number, section in enumerate(card.sections):
+        column = tk.Frame(columns)
+        column.pack(side="left", fill="y", anchor="n", padx=(0 if number == 0 else COLUMN_GAP, 0))
+        label(column, section.heading, "heading", pady=(12, 2))
+        label(column, section.action, "text", pady=(0, 2))
         for sign in section.signs:
-            label(f"{BULLET} {sign}", "text", indent=14, pady=(0, 1))
+            # The bullet in a column of its own, so wrapped lines hang under the text.
+            row = tk.Frame(column)
+            row.pack(fill="x", pady=(0, 1))
+            tk.Label(row, text=BULLET, font=fonts["text"]).pack(side="left", anchor="n",
+                                                                  padx=(4, 4))
+            tk.Label(row, text=sign, font=fonts["text"], anchor="w", justify="left",
+                     wraplength=COLUMN_WRAP - 20).pack(side="left", fill="x")
         if section.after:
-            label(section.after, "text", pady=(2, 0))
-    label(card.not_a_diagnosis, "text", pady=(14, 0))
+            label(column, section.after, "text", pady=(2, 0))
+    label(body, card.not_a_diagnosis, "text", wrap=WRAP, pady=(14, 0))
 
     root.update_idletasks()
     wanted_h = body.winfo_reqheight()
@@ -91,7 +113,7 @@ def run(card: SafetyCard = SAFETY_CARD) -> None:
     # In the middle of the monitor the person is using, shrunk to fit it if need be.
     place(root, root.winfo_reqwidth(), root.winfo_reqheight(), "center")
     root.deiconify()
-    root.mainloop()
+    return root
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,13 +20,15 @@ LOCAL_COMMANDS = (SAFETY, ABOUT)
 WINDOWS = {ABOUT: "deskbreak.ui.welcome_window", SAFETY: "deskbreak.ui.safety_window"}
 
 
-def run_local(command: str) -> None:
-    """Open the window for a local menu command (a separate Tk process, not waited for)."""
+def run_local(command: str) -> subprocess.Popen[bytes] | None:
+    """Open the window for a local menu command (a separate Tk process, not waited for);
+    returns it, or None when it could not start."""
     module = WINDOWS.get(command)
     if module is None:
         log.warning("no local window for %r", command)
-        return
+        return None
     try:
-        subprocess.Popen([sys.executable, "-m", module], stdin=subprocess.DEVNULL)
+        return subprocess.Popen([sys.executable, "-m", module], stdin=subprocess.DEVNULL)
     except OSError:
         log.exception("could not open the %s window", command)
+        return None
