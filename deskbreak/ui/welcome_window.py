@@ -133,8 +133,8 @@ def sections(programme: Programme | None, programme_path: str, paths: Paths,
             "\u201cdeskbreak report\u201d makes a summary to take to your physio.")),
         Section("Take care", (
             safety_line,
-            "The whole safety card: the tray menu's \u201cWhen to get help\u201d, or "
-            "\u201cdeskbreak safety\u201d.")),
+            # The safety line names the tray entry; say only where else the card is.
+            "The same card in a terminal: \u201cdeskbreak safety\u201d.")),
     )
 
 
