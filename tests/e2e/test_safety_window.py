@@ -59,8 +59,9 @@ def test_the_safety_window_module_refuses_arguments() -> None:
     assert result.returncode == 2 and "usage" in result.stderr
 
 
-def test_the_safety_window_shows_every_heading_and_sign_of_the_card_on_screen(
-        desktop: Any) -> None:
+def check_on_screen() -> None:
+    """Build the window and check what it shows (run in a process of its own: a Tk in the test
+    process would keep X connections that other tests' displays close under it)."""
     root = safety_window.build()
     try:
         root.update()
@@ -88,3 +89,14 @@ def test_the_safety_window_shows_every_heading_and_sign_of_the_card_on_screen(
                 root.winfo_rootx() + root.winfo_width()), label.cget("text")
     finally:
         root.destroy()
+
+
+def test_the_safety_window_shows_every_heading_and_sign_of_the_card_on_screen(
+        desktop: Any) -> None:
+    script = ("import sys; sys.path[:0] = [sys.argv[1], sys.argv[2]]; "
+              "from e2e.test_safety_window import check_on_screen; check_on_screen(); "
+              "print('checked')")
+    result = subprocess.run([sys.executable, "-c", script, str(REPO / "tests"), str(REPO)],
+                            capture_output=True, text=True, timeout=60, cwd=REPO,
+                            env=desktop.full_env())
+    assert result.returncode == 0 and "checked" in result.stdout, result.stderr[-2000:]
