@@ -274,6 +274,11 @@ def cmd_run(args: argparse.Namespace) -> int:
             service.tray_error = tray_error
             built.append(service)
             service.start_background()
+            if console_reason is None and not args.no_windows:
+                # Once per user (the window remembers), never waited for: the engine runs on.
+                from deskbreak.service.runtime import open_first_start_welcome
+
+                open_first_start_welcome()
             print(f"deskbreak: running {service.engine.programme.title!r} (pid {os.getpid()}); "
                   "`deskbreak status` tells what it sees.", flush=True)
             if service.idle_error:

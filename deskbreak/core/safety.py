@@ -1,10 +1,10 @@
 """The built-in safety card: when to stop, when to get advice the same day, when to call for help.
 
 Pure data, the same for every programme, so safety never depends on what a programme's notes or
-an exercise's cautions happen to say. `deskbreak safety`, the printed handout, the welcome window
-and every guided-break screen take their words from here (a "When to get help" tray entry can
-show `card_text()` too). Nothing here names a condition or a cause: the card tells people what to do, it does not
-diagnose.
+an exercise's cautions happen to say. `deskbreak safety`, the tray menu's "When to get help"
+window, the printed handout, the welcome window and every guided-break screen take their words
+from here. Nothing here names a condition or a cause: the card tells people what to do, it does
+not diagnose.
 """
 
 from __future__ import annotations
@@ -112,7 +112,7 @@ SAFETY_CARD = SafetyCard(
 )
 
 #: The short line on every guided-break screen. Kept under 90 characters so it fits one line.
-SCREEN_LINE = "Stop if it hurts, or if you feel dizzy, numb or unwell."
+SCREEN_LINE = "Stop if it hurts, or if you feel dizzy, numb or unwell. Tray menu: When to get help."
 
 #: What to do when an exercise brought on symptoms (the guided break's Stop, "because of
 #: symptoms", shows it while the screening questions are on their way).

@@ -102,3 +102,21 @@ def open_report(out: Path, failed: Callable[[str], None]) -> None:
             failed(result.stderr.strip()[-300:])
 
     threading.Thread(target=run, name="report", daemon=True).start()
+
+
+def open_first_start_welcome(
+        spawn: Callable[[list[str]], subprocess.Popen[bytes]] | None = None) -> None:
+    """Start the welcome window's first-start form (it shows once per user and ends at once
+    after that) and return without waiting; a thread of its own reaps it when it closes."""
+    argv = [sys.executable, "-m", "deskbreak.ui.welcome_window", "--first-start"]
+    try:
+        process = (spawn or _spawn_quietly)(argv)
+    except OSError as error:
+        log.warning("could not open the welcome window: %s", error)
+        return
+    # Waited for on a thread of its own: the service never blocks on it, and no zombie stays.
+    threading.Thread(target=process.wait, name="welcome-window", daemon=True).start()
+
+
+def _spawn_quietly(argv: list[str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(argv, stdin=subprocess.DEVNULL)

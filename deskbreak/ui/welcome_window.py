@@ -133,7 +133,8 @@ def sections(programme: Programme | None, programme_path: str, paths: Paths,
             "\u201cdeskbreak report\u201d makes a summary to take to your physio.")),
         Section("Take care", (
             safety_line,
-            "The whole safety card: \u201cdeskbreak safety\u201d, or the tray menu.")),
+            # The safety line names the tray entry; say only where else the card is.
+            "The same card in a terminal: \u201cdeskbreak safety\u201d.")),
     )
 
 

@@ -125,3 +125,37 @@ def test_the_internals_check_notices_a_renamed_method(tmp_path: Path,
     monkeypatch.setattr(_pystray, "_package_dir", lambda: fake)
     assert _pystray.check_internals() == ["_xorg.Icon._dock_window"]
     assert not _pystray.version_tested("0.20.0") and _pystray.version_tested("0.19.5")
+
+
+def test_when_to_get_help_is_a_menu_entry_that_opens_the_safety_card_window(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from deskbreak.adapters.tray import local
+    from deskbreak.adapters.tray.model import MENU_WORDS
+
+    entries = {e.label: e for e in menu_entries(SITTING)}
+    help_entry = entries["When to get help"]
+    # Always answers (paused or not), and the tray carries it out itself, not the service.
+    assert help_entry.enabled
+    assert all(e.enabled for e in menu_entries(TrayView(0, True, "Paused", "t"))
+               if e.label == "When to get help")
+    assert help_entry.command in local.LOCAL_COMMANDS and help_entry.command in MENU_WORDS
+    labels = [e.label for e in menu_entries(SITTING)]
+    assert labels[-3:] == ["When to get help", "About deskbreak", "Quit"]
+    started: list[list[str]] = []
+    monkeypatch.setattr(local.subprocess, "Popen",
+                        lambda argv, **_kw: started.append(list(argv)))
+    local.run_local(help_entry.command)
+    assert started == [[sys.executable, "-m", "deskbreak.ui.safety_window"]]
+
+
+def test_the_words_that_point_to_the_safety_entry_name_the_real_menu_label() -> None:
+    from deskbreak.core.safety import SCREEN_LINE
+    from deskbreak.paths import user_paths
+    from deskbreak.ui.welcome_window import _safety_line, sections
+
+    label = next(e.label for e in menu_entries(SITTING) if e.command == "safety")
+    assert SCREEN_LINE.endswith(f"Tray menu: {label}.")
+    # The welcome's "Take care" carries the guided screens' line, so it names the entry too.
+    take_care = next(s for s in sections(None, "p.yaml", user_paths(), _safety_line())
+                     if s.heading == "Take care")
+    assert any(f"Tray menu: {label}." in line for line in take_care.lines)

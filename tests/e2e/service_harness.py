@@ -125,9 +125,17 @@ class RunningService:
 
 
 def start_service(desktop: DesktopSession, home: Path, programme: Path,
-                  *extra: str, windows: bool = False) -> subprocess.Popen[str]:
+                  *extra: str, windows: bool = False,
+                  welcomed: bool = True) -> subprocess.Popen[str]:
     """`deskbreak -v run` on the test desktop, its output appended to a file beside `home`.
-    Without `windows`, prompts come as notifications only (the window has tests of its own)."""
+    Without `windows`, prompts come as notifications only (the window has tests of its own).
+    With `welcomed` (the default) the account has seen the first-start welcome already, so it
+    does not cover the windows a test looks at; tests of the first start pass False."""
+    if windows and welcomed:
+        from deskbreak.paths import Paths
+        from deskbreak.ui.welcome_window import mark_welcomed
+
+        mark_welcomed(Paths(home / "data", home / "state", home / "config", home / "run"))
     output = open(home.parent / f"{home.name}-output.txt", "a")  # closed when the service exits
     return subprocess.Popen(
         [sys.executable, "-m", "deskbreak", "-v", "run", "--programme", str(programme),

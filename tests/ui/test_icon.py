@@ -70,7 +70,8 @@ def test_menu_offers_pause_when_running_and_resume_when_paused() -> None:
     assert menu_entries(TrayView(60, False, "Sitting 1 min", "t"))[0].label == "Sitting 1 min"
     commands = [e.command for e in menu_entries(TrayView(0, False, "s", "t")) if e.command]
     assert commands == ["break-now", "snooze", "skip", "pause 30m", "pause 1h", "pause today",
-                        "resume", "summary", "open-report", "reload", "about", "quit"]
+                        "resume", "summary", "open-report", "reload", "safety", "about",
+                        "quit"]
 
 
 def test_backend_choice_honours_the_environment_overrides() -> None:

@@ -9,8 +9,9 @@
 Menu commands arrive as the words in `COMMANDS`, built from the one command vocabulary
 (deskbreak/core/commands.py: "break-now", "snooze", "skip", "pause 30m", "pause 1h",
 "pause today", "resume", "summary", "open-report", "reload", "quit"). The tray acts on none of
-them itself, not even "quit": the service decides and calls `stop()`. Only "About deskbreak"
-is the tray's own (it opens the welcome window; see local.py).
+them itself, not even "quit": the service decides and calls `stop()`. Only "When to get help"
+and "About deskbreak" are the tray's own (they open the safety card and the welcome window;
+see local.py).
 
 Backends, chosen in this order unless DESKBREAK_TRAY_BACKEND (or PYSTRAY_BACKEND) names one:
 - "sni" (`sni.py`): a StatusNotifierItem with a dbusmenu menu served over D-Bus with jeepney,

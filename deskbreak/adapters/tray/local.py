@@ -13,14 +13,22 @@ log = logging.getLogger(__name__)
 
 #: "About deskbreak": the welcome window's text again (deskbreak.ui.welcome_window).
 ABOUT = "about"
-LOCAL_COMMANDS = (ABOUT,)
+#: "When to get help": the built-in safety card (deskbreak.ui.safety_window).
+SAFETY = "safety"
+LOCAL_COMMANDS = (SAFETY, ABOUT)
+#: The window module each local command opens.
+WINDOWS = {ABOUT: "deskbreak.ui.welcome_window", SAFETY: "deskbreak.ui.safety_window"}
 
 
-def run_local(command: str) -> None:
-    """Open the window for a local menu command (a separate Tk process, not waited for)."""
-    if command == ABOUT:
-        try:
-            subprocess.Popen([sys.executable, "-m", "deskbreak.ui.welcome_window"],
-                             stdin=subprocess.DEVNULL)
-        except OSError:
-            log.exception("could not open the About window")
+def run_local(command: str) -> subprocess.Popen[bytes] | None:
+    """Open the window for a local menu command (a separate Tk process, not waited for);
+    returns it, or None when it could not start."""
+    module = WINDOWS.get(command)
+    if module is None:
+        log.warning("no local window for %r", command)
+        return None
+    try:
+        return subprocess.Popen([sys.executable, "-m", module], stdin=subprocess.DEVNULL)
+    except OSError:
+        log.exception("could not open the %s window", command)
+        return None

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from deskbreak.adapters.tray.local import ABOUT, LOCAL_COMMANDS
+from deskbreak.adapters.tray.local import ABOUT, LOCAL_COMMANDS, SAFETY
 from deskbreak.core.commands import Command, Verb
 from deskbreak.errors import DeskbreakError
 
@@ -134,6 +134,7 @@ def menu_entries(view: TrayView) -> tuple[MenuEntry, ...]:
         MenuEntry("Open report", OPEN_REPORT.words()),
         MenuEntry("Reload programme", RELOAD.words()),
         SEPARATOR,
+        MenuEntry("When to get help", SAFETY),
         MenuEntry("About deskbreak", ABOUT),
         MenuEntry("Quit", QUIT.words()),
     )
