@@ -23,6 +23,7 @@ bench:
 	.venv/bin/python benchmarks/bench_service.py
 
 lint:
+	@scripts/bootstrap
 	.venv/bin/ruff check deskbreak tests benchmarks
 	.venv/bin/mypy
 
