@@ -21,6 +21,7 @@ bench:
 	.venv/bin/python benchmarks/bench_reports.py --write-docs
 	.venv/bin/python benchmarks/bench_clinic.py --write-docs
 	.venv/bin/python benchmarks/bench_service.py
+	.venv/bin/python benchmarks/bench_install.py --write-docs
 
 lint:
 	@scripts/bootstrap

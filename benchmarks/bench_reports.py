@@ -210,8 +210,8 @@ def write_docs(rows: list[tuple[str, float, float, float, float | None, str]], c
          "year logs about a quarter of that."),
         ("How the targets are met: the log keeps the fields reports count in columns with "
          "covering indexes, and a table of snooze chains kept by a trigger (schema v3), so a "
-         "report reads aggregates instead of decoding every event; matplotlib is imported only "
-         "by the HTML export, and long periods are drawn as filled step bands instead of "
+         "report reads aggregates instead of decoding every event; the charts are plain SVG "
+         "strings, drawn only by the HTML export, and long periods are drawn as filled step bands instead of "
          "thousands of bars. Before that, `report --days 365` took 0.8 s and the HTML export "
          "5.7 s."),
         "",

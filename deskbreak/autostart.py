@@ -62,6 +62,10 @@ class AutostartBackend(Protocol):
         """True if deskbreak will start at the next login."""
         ...
 
+    def registered_command(self) -> list[str] | None:
+        """The command the entry runs, as an argument vector; None without an entry."""
+        ...
+
 
 # --------------------------------------------------------------------------------------------
 # Public functions
@@ -114,6 +118,59 @@ def disable(*, platform: str | None = None, directory: Path | None = None) -> bo
 def is_enabled(*, platform: str | None = None, directory: Path | None = None) -> bool:
     """True if deskbreak will start at the next login."""
     return backend_for(platform, directory).is_enabled()
+
+
+def registered_command(*, platform: str | None = None,
+                       directory: Path | None = None, registry: Any = None) -> list[str] | None:
+    """The command the autostart entry runs, or None when there is no entry."""
+    return backend_for(platform, directory, registry).registered_command()
+
+
+def missing_program(*, platform: str | None = None, directory: Path | None = None,
+                    registry: Any = None, exists: Any = os.path.exists) -> str | None:
+    """The program an autostart entry runs if that program no longer exists (the virtual
+    environment was removed, e.g. by `pipx uninstall`), else None."""
+    command = registered_command(platform=platform, directory=directory, registry=registry)
+    if not command:
+        return None
+    program = command[0]
+    # A bare name is looked up on PATH at login; only an absolute path can be checked here.
+    if os.path.isabs(program) or "\\" in program or "/" in program:
+        return None if exists(program) else program
+    return None
+
+
+def status_line(*, platform: str | None = None, directory: Path | None = None,
+                registry: Any = None, exists: Any = os.path.exists) -> str:
+    """One line for `deskbreak autostart status` and `doctor`: enabled / disabled, or an
+    entry that would fail at login, with the command that fixes it."""
+    backend = backend_for(platform, directory, registry)
+    gone = missing_program(platform=platform, directory=directory, registry=registry,
+                           exists=exists)
+    if gone is not None:
+        return (f"BROKEN: the autostart entry runs {gone}, which no longer exists (deskbreak "
+                "was uninstalled or moved). Fix: `deskbreak autostart enable` with the "
+                "deskbreak you use now, or `deskbreak autostart disable`")
+    return "enabled" if backend.is_enabled() else "disabled"
+
+
+def report_status(ask: Any = None, out: Any = None) -> None:
+    """Print the status line; for an entry whose Python is gone, offer to point it at this
+    deskbreak when `ask` (a function like `input`) is given, as on an interactive terminal."""
+    out = out or sys.stdout
+    line = status_line()
+    print(line, file=out)
+    if ask is None or not line.startswith("BROKEN"):
+        return
+    command = default_command()
+    try:
+        answer = ask(f"Point it at this deskbreak ({command[0]})? [y/N] ")
+    except EOFError:
+        answer = ""
+    if answer.strip().lower() in ("y", "yes"):
+        print(f"fixed: deskbreak will start at login ({enable(command)})", file=out)
+    else:
+        print("left as it is", file=out)
 
 
 def _default_xdg_autostart_dir() -> Path:
@@ -231,6 +288,38 @@ class XdgAutostart:
         return (keys.get("Hidden", "false") != "true"
                 and keys.get("X-GNOME-Autostart-enabled", "true") != "false")
 
+    def registered_command(self) -> list[str] | None:
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            raise AutostartError(f"cannot read {self.path}: {error}") from error
+        value = _desktop_entry_keys(text).get("Exec")
+        return desktop_exec_split(value) if value else None
+
+
+def desktop_exec_split(value: str) -> list[str]:
+    """The argument vector of an Exec value: the inverse of `desktop_exec_quote`."""
+    import shlex
+
+    unescaped, i = [], 0
+    # The string-level escapes first (backslash s, n, t, r and backslash), then the Exec rules,
+    # whose set of escapes inside double quotes is the POSIX shell's.
+    while i < len(value):
+        if value[i] == "\\" and i + 1 < len(value):
+            unescaped.append({"s": " ", "n": "\n", "t": "\t", "r": "\r"}.get(value[i + 1],
+                                                                         value[i + 1]))
+            i += 2
+        else:
+            unescaped.append(value[i])
+            i += 1
+    try:
+        words = shlex.split("".join(unescaped))
+    except ValueError:
+        return value.split()
+    return [word.replace("%%", "%") for word in words]
+
 
 def _desktop_entry_keys(text: str) -> dict[str, str]:
     """The key=value pairs of the [Desktop Entry] group (a tiny reader; keys are case-sensitive)."""
@@ -292,6 +381,17 @@ class LaunchAgent:
         except (OSError, plistlib.InvalidFileException, ValueError) as error:
             raise AutostartError(f"cannot read {self.path}: {error}") from error
         return not agent.get("Disabled", False)
+
+    def registered_command(self) -> list[str] | None:
+        try:
+            with self.path.open("rb") as handle:
+                agent = plistlib.load(handle)
+        except FileNotFoundError:
+            return None
+        except (OSError, plistlib.InvalidFileException, ValueError) as error:
+            raise AutostartError(f"cannot read {self.path}: {error}") from error
+        arguments = agent.get("ProgramArguments")
+        return [str(a) for a in arguments] if isinstance(arguments, list) else None
 
 
 # --------------------------------------------------------------------------------------------
@@ -368,6 +468,11 @@ class WindowsRunKey:
         value = self._query(RUN_KEY)
         return value if isinstance(value, str) else None
 
+    def registered_command(self) -> list[str] | None:
+        line = self.command_line()
+        return windows_command_split(line) if line else None
+
+
     def _query(self, subkey: str) -> Any:
         reg = self.registry
         try:
@@ -391,25 +496,72 @@ class WindowsRunKey:
         return True
 
 
+def windows_command_split(line: str) -> list[str]:
+    """The program and arguments of a Run value: the program in quotes (as `enable` writes
+    it) or up to the first space; the rest split by the C runtime rules, approximately."""
+    line = line.strip()
+    if line.startswith('"'):
+        end = line.find('"', 1)
+        program, rest = (line[1:end], line[end + 1:]) if end > 0 else (line[1:], "")
+    else:
+        program, _, rest = line.partition(" ")
+    import shlex
+
+    try:
+        args = shlex.split(rest, posix=True)
+    except ValueError:
+        args = rest.split()
+    return [program, *args]
+
+
 # --------------------------------------------------------------------------------------------
 # `python -m deskbreak.autostart`: for the installer scripts, before the CLI is on PATH.
 
 
+USAGE = ("usage: python -m deskbreak.autostart enable|disable|status\n"
+         "       python -m deskbreak.autostart install [--systemd] | uninstall [--purge]")
+
+
 def _main(argv: Sequence[str]) -> int:
-    if len(argv) != 1 or argv[0] not in ("enable", "disable", "status"):
-        print("usage: python -m deskbreak.autostart enable|disable|status", file=sys.stderr)
+    action, options = (argv[0], set(argv[1:])) if argv else ("", set())
+    allowed = {"install": {"--systemd"}, "uninstall": {"--purge"}}
+    if action not in ("enable", "disable", "status", *allowed) or \
+            not options <= allowed.get(action, set()):
+        print(USAGE, file=sys.stderr)
         return 2
     try:
-        if argv[0] == "enable":
+        if action == "enable":
             print(f"deskbreak will start at login ({enable(default_command())})")
-        elif argv[0] == "disable":
+        elif action == "disable":
             print("autostart removed" if disable() else "autostart was not enabled")
+        elif action == "status":
+            report_status(input if sys.stdin.isatty() else None)
+        elif action == "install":
+            from deskbreak import desktop_integration
+
+            result = desktop_integration.install(systemd="--systemd" in options)
+            for path in result.written:
+                print(f"installed {path}")
+            for note in result.notes:
+                print(note)
         else:
-            print("enabled" if is_enabled() else "disabled")
+            _uninstall("--purge" in options)
     except DeskbreakError as error:
         print(f"deskbreak: {error}", file=sys.stderr)
         return error.exit_code
     return 0
+
+
+def _uninstall(purge: bool) -> None:
+    from deskbreak import desktop_integration
+
+    result = desktop_integration.uninstall(purge=purge)
+    for path in result.removed:
+        print(f"removed {path}")
+    if result.kept:
+        print("Kept your data (remove it with --purge, or by hand):")
+        for folder in result.kept:
+            print(f"  {folder}")
 
 
 if __name__ == "__main__":

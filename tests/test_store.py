@@ -268,8 +268,26 @@ def test_reading_an_older_log_upgrades_it_first(tmp_path: Path) -> None:
         store.close()
 
 
-def test_there_is_one_migration_step_per_schema_version() -> None:
-    assert SCHEMA_VERSION == len(MIGRATIONS) >= 2
+def test_every_older_version_migrates_step_by_step_to_the_same_schema_as_a_new_log(
+        tmp_path: Path) -> None:
+    def schema(path: Path) -> list[tuple[str, str]]:
+        conn = sqlite3.connect(path)
+        try:
+            return sorted(conn.execute("SELECT name, sql FROM sqlite_master WHERE sql NOT NULL"))
+        finally:
+            conn.close()
+
+    fresh = tmp_path / "fresh.sqlite3"
+    open_store(fresh).close()
+    assert len(MIGRATIONS) >= 2
+    for version in range(1, SCHEMA_VERSION):
+        old = tmp_path / f"v{version}.sqlite3"
+        _database_at_version(old, version, [])
+        open_store(old).close()
+        conn = sqlite3.connect(old)
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        conn.close()
+        assert schema(old) == schema(fresh), f"from version {version}"
 
 
 def test_a_log_from_a_newer_deskbreak_is_refused_clearly(tmp_path: Path) -> None:

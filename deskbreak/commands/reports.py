@@ -224,7 +224,8 @@ def cmd_export(args: argparse.Namespace) -> int:
             from deskbreak.reporting.prescription import prescription_html
 
             header = Header(patient=args.patient or patient, prescribed_by=prescriber,
-                            programme=programme, generated=generated_text(datetime.now()))
+                            programme=programme, generated=generated_text(datetime.now()),
+                            exercise_names=_exercise_titles(store, until))
             from deskbreak.reporting.export import HEALTH_DATA_NOTICE
 
             # The first line says what the file holds (after the doctype, which must come first
@@ -313,6 +314,29 @@ def _programme_header(store: SqliteStore, until: datetime) -> tuple[str, str, st
                                           for k in ("patient", "prescribed_by", "title"))
             return patient, prescriber, title
     return "", "", ""
+
+
+def _exercise_titles(store: SqliteStore, until: datetime) -> dict[str, str]:
+    """Exercise titles by id: the built-in library's, then the physio's own from the last
+    programme the log names. What cannot be read is left out (the table then shows the id),
+    so a report never fails for a title."""
+    from deskbreak.core.events import ProgrammeLoaded
+    from deskbreak.library import load_library, load_programme
+
+    titles: dict[str, str] = {}
+    try:
+        titles.update((key, ex.title) for key, ex in load_library().items())
+    except DeskbreakError:
+        pass
+    loaded = [e for e in store.events(until=until, kinds=("programme",))
+              if isinstance(e, ProgrammeLoaded)]
+    if loaded:
+        try:
+            programme = load_programme(Path(loaded[-1].path))
+        except (DeskbreakError, OSError):
+            return titles
+        titles.update((key, ex.title) for key, ex in programme.exercises.items())
+    return titles
 
 
 @functools.lru_cache(maxsize=4)

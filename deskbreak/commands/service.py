@@ -71,7 +71,13 @@ def register(subparsers: Any) -> None:
     doctor.set_defaults(func=cmd_doctor)
 
     autostart = subparsers.add_parser("autostart", help="start deskbreak when you log in")
-    autostart.add_argument("action", choices=("enable", "disable", "status"))
+    autostart.add_argument("action", choices=("enable", "disable", "status", "install",
+                                              "uninstall"),
+                           help="install/uninstall: also the menu launcher, icons and metadata")
+    autostart.add_argument("--systemd", action="store_true",
+                           help="install: a systemd user unit instead of the autostart entry")
+    autostart.add_argument("--purge", action="store_true",
+                           help="uninstall: remove the compliance log and programme too")
     autostart.set_defaults(func=cmd_autostart)
 
 
@@ -158,6 +164,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
             print(f"{'':18} {line}")
     print(f"{'compliance log':18} {paths.database}")
     print(f"{'service log':18} {paths.service_log}")
+    _doctor_install_lines()
     try:
         data = _send(Command(Verb.STATUS))["data"]
         print(f"{'service':18} running (pid {data['pid']}): {data['line']}")
@@ -171,9 +178,25 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return 0
 
 
+def _doctor_install_lines() -> None:
+    """Tk (which pip cannot install) and an autostart entry whose Python is gone."""
+    from deskbreak import autostart
+    from deskbreak.desktop_integration import tk_reading
+
+    tk_ok, tk_text = tk_reading()
+    print(f"{'prompt windows':18} {'tk' if tk_ok else '-':22} {tk_text}")
+    try:
+        print(f"{'autostart':18} {autostart.status_line()}")
+    except DeskbreakError as error:
+        print(f"{'autostart':18} {error}")
+
+
 def cmd_autostart(args: argparse.Namespace) -> int:
     from deskbreak import autostart
 
+    if args.action in ("install", "uninstall"):
+        flags = ["--systemd"] if args.systemd else ["--purge"] if args.purge else []
+        return autostart._main([args.action, *flags])
     if args.action == "enable":
         where = autostart.enable(autostart.default_command())
         print(f"deskbreak will start when you log in ({where})")
@@ -181,7 +204,8 @@ def cmd_autostart(args: argparse.Namespace) -> int:
         removed = autostart.disable()
         print("autostart disabled" if removed else "autostart was not enabled")
     else:
-        print("enabled" if autostart.is_enabled() else "disabled")
+        # Says when the entry's Python is gone, and offers the fix on a terminal.
+        autostart.report_status(input if sys.stdin.isatty() else None)
     return 0
 
 

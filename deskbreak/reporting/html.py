@@ -1,24 +1,22 @@
 """The physio's report: one self-contained HTML file (inline CSS and SVG charts, no scripts, no
-network), readable offline and printable. Charts are drawn with matplotlib's SVG backend, imported
-here only."""
+network), readable offline and printable. The charts come from `svg_charts` (our own small SVG
+drawing, no plotting library)."""
 
 from __future__ import annotations
 
 import html
-import re
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from deskbreak.core.compliance import (
-    LONG_BOUT_SECONDS,
-    VERY_LONG_BOUT_SECONDS,
     DaySummary,
     Report,
     Tally,
     Trend,
 )
-from deskbreak.core.events import HEADACHE_LEVELS
+from deskbreak.reporting import svg_charts
 from deskbreak.reporting.clinical_html import (
     CLINICAL_CSS,
     before_after_html,
@@ -31,22 +29,8 @@ from deskbreak.reporting.clinical_html import (
 )
 from deskbreak.reporting.text import day_text, minutes, percent, plural
 
-#: Periods up to this many days show every bout as a dot; longer ones the daily longest and mean.
-BOUT_DOTS_UP_TO_DAYS = 62
-#: Periods up to this many days draw one bar per day; longer ones filled step bands.
-BARS_UP_TO_DAYS = 62
-#: Periods up to this many days get one labelled tick per day.
-DAY_TICKS_UP_TO_DAYS = 16
 #: Periods up to this many days get a day-by-day table.
 DAILY_TABLE_UP_TO_DAYS = 62
-
-OUTCOME_COLOURS = {
-    "done": "#2e7d32",
-    "taken": "#81c784",
-    "snoozed": "#fbc02d",
-    "skipped": "#ef6c00",
-    "missed": "#c62828",
-}
 
 
 @dataclass(frozen=True)
@@ -57,6 +41,8 @@ class Header:
     prescribed_by: str = ""
     programme: str = ""
     generated: str = ""
+    #: Exercise titles by id, so tables name exercises as the patient knows them.
+    exercise_names: Mapping[str, str] = field(default_factory=dict)
 
 
 def render_html(report: Report, header: Header) -> str:
@@ -70,7 +56,8 @@ def render_html(report: Report, header: Header) -> str:
         ("Patient", header.patient or "not named in the programme"),
         ("Prescribed by", header.prescribed_by),
         ("Programme", programmes),
-        ("Period", f"{day_text(period.first)} to {day_text(period.last)} ({len(report.days)} days)"),
+        ("Period", f"{day_text(period.first)} to {day_text(period.last)} "
+                   f"({plural(len(report.days), 'day')})"),
         ("Generated", header.generated),
     ]
     t = report.total
@@ -100,15 +87,16 @@ def render_html(report: Report, header: Header) -> str:
         _flags_table(report),
         flags_rule_html(report),
         "<h2>Daily adherence</h2>",
-        _figure(_adherence_chart(report.days)),
+        _figure(svg_charts.adherence_chart(report.days)),
         "<h2>Sitting bouts per day</h2>",
-        _figure(_bouts_chart(report.days)),
+        _figure(svg_charts.bouts_chart(report.days)),
         "<h2>Neck pain and headache</h2>",
-        _figure(_symptom_chart(report)),
+        _figure(svg_charts.symptom_chart(report)),
         headache_diary_html(report),
         before_after_html(report),
         "<h2>Per exercise</h2>",
-        _tally_table("Exercise", list(report.exercises.items()), report.flagged_exercises()),
+        _tally_table("Exercise", list(report.exercises.items()), report.flagged_exercises(),
+                     header.exercise_names),
         "<h2>Per break</h2>",
         _tally_table("Break", list(report.breaks.items()), {}),
     ]
@@ -139,7 +127,8 @@ def _card(title: str, value: str, detail: str) -> str:
             f'<div class="d">{e(detail)}</div></div>')
 
 
-def _tally_table(label: str, rows: list[tuple[str, Tally]], flagged: dict[str, list[Any]]) -> str:
+def _tally_table(label: str, rows: list[tuple[str, Tally]], flagged: dict[str, list[Any]],
+                 names: Mapping[str, str] | None = None) -> str:
     e = html.escape
     if not rows:
         return "<p>No prompts in this period.</p>"
@@ -151,7 +140,8 @@ def _tally_table(label: str, rows: list[tuple[str, Tally]], flagged: dict[str, l
         flags = len(flagged.get(name, ()))
         flag_cell = f'<td class="{"flag" if flags else ""}">{flags}</td>' if label == "Exercise" else ""
         body.append(
-            f"<tr><td>{e(name)}</td><td>{t.prompted}</td><td>{t.done}</td>"
+            f"<tr><td>{e((names or {}).get(name, name))}</td><td>{t.prompted}</td>"
+            f"<td>{t.done}</td>"
             f"<td>{percent(t.adherence)}</td><td>{t.taken}</td><td>{t.skipped}</td>"
             f"<td>{t.snoozed}</td><td>{t.missed}</td><td>{t.snoozes}</td>{flag_cell}</tr>"
         )
@@ -195,157 +185,9 @@ def _daily_table(days: list[DaySummary]) -> str:
 # --- charts --------------------------------------------------------------------------------------
 
 
-def _new_figure(height: float = 3.0) -> Any:
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(10, height), dpi=96, layout="constrained")
-    return figure
-
-
-def _figure(figure: Any) -> str:
-    """The figure as an inline <svg> element."""
-    import io
-
-    from matplotlib.backends.backend_svg import FigureCanvasSVG
-
-    FigureCanvasSVG(figure)
-    buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", metadata={"Date": None})
-    svg = buffer.getvalue()
-    svg = svg[svg.index("<svg"):]
-    # Scale with the page instead of a fixed size in points.
-    svg = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r'<svg\1 width="100%"', svg, count=1)
-    return f'<figure>{svg}</figure>'
-
-
-def _x_dates(days: list[DaySummary]) -> list[date]:
-    return [d.day for d in days]
-
-
-def _format_date_axis(axes: Any, days: list[DaySummary]) -> None:
-    from matplotlib.dates import (
-        AutoDateLocator,
-        ConciseDateFormatter,
-        DateFormatter,
-        DayLocator,
-        date2num,
-    )
-
-    if days:
-        axes.set_xlim(date2num(days[0].day) - 0.6,  # type: ignore[no-untyped-call]
-                      date2num(days[-1].day) + 0.6)  # type: ignore[no-untyped-call]
-    if len(days) <= DAY_TICKS_UP_TO_DAYS:
-        axes.xaxis.set_major_locator(DayLocator())  # type: ignore[no-untyped-call]
-        axes.xaxis.set_major_formatter(DateFormatter("%a\n%d %b"))  # type: ignore[no-untyped-call]
-    else:
-        locator = AutoDateLocator(maxticks=14)  # type: ignore[no-untyped-call]
-        formatter = ConciseDateFormatter(locator)  # type: ignore[no-untyped-call]
-        axes.xaxis.set_major_locator(locator)
-        axes.xaxis.set_major_formatter(formatter)
-    axes.grid(axis="y", alpha=0.3)
-    axes.spines[["top", "right"]].set_visible(False)
-
-
-def _adherence_chart(days: list[DaySummary]) -> Any:
-    figure = _new_figure()
-    axes = figure.add_subplot()
-    x = _x_dates(days)
-    bottom = [0] * len(days)
-    for name, colour in OUTCOME_COLOURS.items():
-        heights = [getattr(d.prompts, name) for d in days]
-        top = [b + h for b, h in zip(bottom, heights)]
-        if len(days) <= BARS_UP_TO_DAYS:
-            axes.bar(x, heights, bottom=bottom, color=colour, label=name, width=0.8, linewidth=0)
-        else:
-            # One filled step band per outcome: a year of bars would be thousands of shapes.
-            axes.fill_between(x, bottom, top, step="mid", color=colour, label=name, linewidth=0)
-        bottom = top
-    axes.set_ylabel("prompts")
-    from matplotlib.ticker import MaxNLocator
-
-    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-    rate = axes.twinx()
-    rate.plot(x, [None if d.prompts.adherence is None else d.prompts.adherence * 100 for d in days],
-              color="#1a237e", marker="o" if len(days) <= 62 else None, markersize=3, linewidth=1.2,
-              label="adherence %")
-    rate.set_ylim(0, 105)
-    rate.set_ylabel("adherence (done / prompted) %")
-    rate.spines[["top"]].set_visible(False)
-    _format_date_axis(axes, days)
-    handles, labels = axes.get_legend_handles_labels()
-    more_handles, more_labels = rate.get_legend_handles_labels()
-    axes.legend(handles + more_handles, labels + more_labels, ncols=6, loc="upper left",
-                bbox_to_anchor=(0, 1.16), frameon=False, fontsize="small")
-    return figure
-
-
-def _bouts_chart(days: list[DaySummary]) -> Any:
-    figure = _new_figure()
-    axes = figure.add_subplot()
-    x = _x_dates(days)
-    if len(days) <= BOUT_DOTS_UP_TO_DAYS:
-        from matplotlib.dates import date2num
-
-        xs: list[float] = []
-        ys: list[float] = []
-        for d in days:
-            # Spread a day's bouts side by side, in the order they happened.
-            centre, count = float(date2num(d.day)), len(d.bout_seconds)  # type: ignore[no-untyped-call]
-            step = min(0.08, 0.7 / max(count, 1))
-            xs += [centre + (i - (count - 1) / 2) * step for i in range(count)]
-            ys += [s / 60 for s in d.bout_seconds]
-        colours = ["#c62828" if y > 60 else "#ef6c00" if y > 30 else "#546e7a" for y in ys]
-        axes.scatter(xs, ys, s=14, c=colours, alpha=0.75, linewidths=0, label="one bout")
-    else:
-        longest = [d.sitting.longest_seconds / 60 if d.sitting.bouts else None for d in days]
-        mean = [d.sitting.seconds / d.sitting.bouts / 60 if d.sitting.bouts else None for d in days]
-        axes.plot(x, longest, color="#c62828", linewidth=1, label="longest bout")
-        axes.plot(x, mean, color="#546e7a", linewidth=1, label="mean bout")
-    for seconds, style in ((LONG_BOUT_SECONDS, "--"), (VERY_LONG_BOUT_SECONDS, ":")):
-        axes.axhline(seconds / 60, color="#37474f", linestyle=style, linewidth=1,
-                     label=f"{seconds // 60} minutes")
-    axes.set_ylabel("bout length (minutes)")
-    axes.set_ylim(bottom=0)
-    _format_date_axis(axes, days)
-    axes.legend(ncols=4, loc="upper left", bbox_to_anchor=(0, 1.16), frameon=False, fontsize="small")
-    return figure
-
-
-def _symptom_chart(report: Report) -> Any:
-    figure = _new_figure()
-    axes = figure.add_subplot()
-    days = report.days
-    x = _x_dates(days)
-    axes.plot(x, [d.neck_mean for d in days], color="#6a1b9a", marker="o", markersize=3,
-              linewidth=1.2, label="neck pain, daily mean (0-10)")
-    worst = [d.neck_worst for d in days]
-    axes.plot(x, worst, color="#6a1b9a", linestyle="none", marker="^", markersize=3, alpha=0.5,
-              label="neck pain, worst")
-    axes.set_ylim(0, 10.5)
-    axes.set_ylabel("neck pain (0-10)")
-    headache = axes.twinx()
-    # "none" gets a sliver of a bar, so an answered day is visible.
-    scores = [max(0.08, HEADACHE_LEVELS.index(d.headache)) if d.headache else 0.0 for d in days]
-    asked = [d.headache is not None for d in days]
-    if len(days) <= BARS_UP_TO_DAYS:
-        headache.bar([d for d, a in zip(x, asked) if a], [s for s, a in zip(scores, asked) if a],
-                     color="#00838f", alpha=0.35, width=0.8, label="headache")
-    else:
-        headache.fill_between(x, 0, scores, step="mid", color="#00838f", alpha=0.35, linewidth=0,
-                              label="headache")
-    headache.set_ylim(0, 6)
-    headache.set_yticks(range(len(HEADACHE_LEVELS)), HEADACHE_LEVELS)
-    headache.set_ylabel("headache")
-    headache.spines[["top"]].set_visible(False)
-    _format_date_axis(axes, days)
-    if not report.pain_answers and not report.headaches:
-        axes.text(0.5, 0.5, "no check-ins answered in this period", transform=axes.transAxes,
-                  ha="center", va="center", color="#555555")
-    handles, labels = axes.get_legend_handles_labels()
-    more_handles, more_labels = headache.get_legend_handles_labels()
-    axes.legend(handles + more_handles, labels + more_labels, ncols=3, loc="upper left",
-                bbox_to_anchor=(0, 1.16), frameon=False, fontsize="small")
-    return figure
+def _figure(svg: str) -> str:
+    """A chart (an inline <svg> element from svg_charts) as a figure of the page."""
+    return f"<figure>{svg}</figure>"
 
 
 def generated_text(now: datetime) -> str:

@@ -143,7 +143,7 @@ def report_lines(report: Report) -> Iterator[str]:
     """The terminal report, line by line."""
     period = report.period
     count = len(report.days)
-    yield f"deskbreak report: {day_text(period.first)} to {day_text(period.last)} ({count} days)"
+    yield f"deskbreak report: {day_text(period.first)} to {day_text(period.last)} ({plural(count, 'day')})"
     for programme in report.programmes:
         yield f"Programme: {programme.title} [{programme.programme_hash[:8]}]"
     if not report.programmes:

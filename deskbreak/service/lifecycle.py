@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from datetime import timezone
 from typing import TYPE_CHECKING, Any
 
 from deskbreak.core.clock import Clock
@@ -108,7 +109,9 @@ class Service:
 
             # The job only posts to the engine queue, so it runs in the scheduler's own thread:
             # a thread pool would add one more thread waking up on every tick.
-            self.scheduler = BackgroundScheduler(daemon=True,
+            # UTC because an interval job needs no zone, and asking for the local one goes
+            # through tzlocal, which refuses POSIX TZ strings such as "UTC-10:47".
+            self.scheduler = BackgroundScheduler(daemon=True, timezone=timezone.utc,
                                                  executors={"default": DebugExecutor()})
             self.scheduler.add_job(lambda: self.engine_thread.post(self._tick), "interval",
                                    seconds=self.options.poll_seconds, id="tick", coalesce=True,

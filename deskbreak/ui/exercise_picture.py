@@ -29,7 +29,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: The largest picture beside the instructions, in pixels; it keeps its proportions inside.
-PICTURE_BOX = (280, 250)
+#: Its height leaves the instructions' area room for five caution lines (an exercise's own
+#: and the built-in stop rules) at the default window size without cutting the picture off.
+PICTURE_BOX = (280, 228)
 #: How often a screen looks again for a picture the worker has not finished, milliseconds.
 POLL_MS = 40
 

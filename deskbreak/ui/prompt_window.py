@@ -450,6 +450,7 @@ class PromptApp:
                 button.winfo_rooty() - root_y + button.winfo_height() // 2,
                 str(button.cget("state")),
             ]
+        layout["texts"] = _visible_texts(self.root)
         try:
             with open(path + ".tmp", "w", encoding="utf-8") as stream:
                 json.dump(layout, stream)
@@ -917,6 +918,22 @@ def read_request(fd: int) -> tuple[bytes, bytes, bool]:
     first, rest = data.split(b"\n", 1)
     return first, rest, False
 
+
+def _visible_texts(widget: Any) -> list[str]:
+    """The text of every shown label and button under `widget`, in stacking order: what a
+    person can read in the window (written to the layout file for tests and tools)."""
+    texts: list[str] = []
+    for child in widget.winfo_children():
+        if not child.winfo_ismapped():
+            continue
+        try:
+            text = str(child.cget("text"))
+        except Exception:  # a widget without a text option (frames, canvases)
+            text = ""
+        if text:
+            texts.append(text)
+        texts.extend(_visible_texts(child))
+    return texts
 
 def main(argv: list[str] | None = None) -> int:
     """Run one prompt from the request on stdin; returns the exit status."""

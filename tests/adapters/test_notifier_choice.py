@@ -15,9 +15,10 @@ def test_linux_prefers_dbus_and_ends_with_the_console() -> None:
     assert candidates_for("linux") == ["freedesktop", "plyer", "console"]
 
 
-def test_windows_and_macos_use_plyer() -> None:
-    assert candidates_for("win32")[0] == "plyer"
-    assert candidates_for("darwin")[0] == "plyer"
+def test_windows_and_macos_use_desktop_notifier_then_plyer() -> None:
+    # desktop-notifier first: it has action buttons there; plyer only if someone installed it.
+    assert candidates_for("win32") == ["desktop-notifier", "plyer", "console"]
+    assert candidates_for("darwin") == ["desktop-notifier", "plyer", "console"]
 
 
 def test_console_notifier_prints_one_line_with_the_choices() -> None:
@@ -36,8 +37,12 @@ def test_plyer_is_refused_on_linux_without_dbus_python(monkeypatch: pytest.Monke
         PlyerNotifier(platform="linux")
 
 
-def test_plyer_is_allowed_on_windows() -> None:
-    _check_platform_support("win32")
+def test_plyer_is_allowed_on_windows_where_linux_without_dbus_python_is_refused(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("importlib.util.find_spec", lambda name: None)
+    assert _check_platform_support("win32") is None
+    with pytest.raises(NotifierError):
+        _check_platform_support("linux")
 
 
 def test_without_any_bus_linux_falls_back_to_the_console(monkeypatch: pytest.MonkeyPatch) -> None:

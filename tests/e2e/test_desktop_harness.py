@@ -33,9 +33,18 @@ def test_notify_send_is_recorded_with_its_expiry_and_server_id(desktop: DesktopS
     assert note.id is not None and note.id > 0
 
 
-def test_screenshot_writes_an_image(desktop: DesktopSession, tmp_path: Path) -> None:
+def test_screenshot_shows_what_is_on_the_screen(desktop: DesktopSession, tmp_path: Path) -> None:
+    from PIL import Image
+
+    message = desktop.spawn(["xmessage", "-geometry", "+100+100", "harness screenshot"],
+                            name="xmessage")
+    desktop.wait_for_window("^xmessage$")
     shot = desktop.screenshot(tmp_path / "screen.png")
-    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    desktop.stop_process(message)
+    with Image.open(shot) as image:
+        assert image.size == (1280, 800)
+        # Not a blank frame: the tray panel and the message window are drawn.
+        assert len(image.convert("RGB").getcolors(maxcolors=1 << 20) or []) > 2
 
 
 def test_missing_binary_fails_naming_the_debian_package(

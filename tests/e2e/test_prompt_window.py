@@ -226,6 +226,9 @@ def test_escape_skips_when_snooze_is_not_allowed_and_the_reason_is_shown(
                                             snooze_reason="snoozed twice already"))
     window = desktop.wait_for_window(PROMPT_TITLE)
     shoot(desktop, window, "prompt-no-snooze.png")
+    prompt.button("snooze")  # the layout file is written
+    texts = json.loads(prompt.layout_file.read_text())["texts"]
+    assert any("snoozed twice already" in text for text in texts), texts
     # The disabled Snooze button does nothing when clicked.
     prompt.click(window, "snooze")
     time.sleep(0.3)

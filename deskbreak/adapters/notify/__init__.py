@@ -3,7 +3,9 @@
 Implementations, each in its own module and imported only when chosen:
 - `freedesktop`: org.freedesktop.Notifications over D-Bus (jeepney): expiry, replace-in-place,
   action buttons. The Linux choice.
-- `plyer`: plyer's notification facade, for Windows and macOS. Never on Linux without
+- `desktop-notifier`: the desktop-notifier library, for macOS and Windows: action buttons,
+  withdrawal. Installed on those systems only.
+- `plyer`: plyer's notification facade, a fallback when plyer is installed. Never on Linux without
   dbus-python, where plyer shells out to `notify-send -t 0` and notifications never expire.
 - `console`: prints to a stream; for console mode and as the last resort.
 """
@@ -25,6 +27,7 @@ ENV_VAR = "DESKBREAK_NOTIFIER"
 #: name -> (module, class).
 NOTIFIERS: dict[str, tuple[str, str]] = {
     "freedesktop": ("deskbreak.adapters.notify.freedesktop", "FreedesktopNotifier"),
+    "desktop-notifier": ("deskbreak.adapters.notify.desktop_notifier", "DesktopNotifierNotifier"),
     "plyer": ("deskbreak.adapters.notify.plyer_notifier", "PlyerNotifier"),
     "console": ("deskbreak.adapters.notify.console", "ConsoleNotifier"),
 }
@@ -102,7 +105,7 @@ def candidates_for(platform: str) -> list[str]:
     """Notifiers to try, best first, for a sys.platform value."""
     if platform.startswith("linux") or "bsd" in platform:
         return ["freedesktop", "plyer", "console"]
-    return ["plyer", "console"]
+    return ["desktop-notifier", "plyer", "console"]
 
 
 def open_notifier(name: str, on_action: ActionCallback) -> Notifier:
