@@ -24,6 +24,7 @@ bench:
 	.venv/bin/python benchmarks/bench_install.py --write-docs
 
 lint:
+	@scripts/bootstrap
 	.venv/bin/ruff check deskbreak tests benchmarks
 	.venv/bin/mypy
 

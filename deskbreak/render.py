@@ -115,7 +115,7 @@ def weeks_text(programme: Programme) -> str:
             # Between phases (or after the last one) the programme runs as written.
             periods.append((last + timedelta(days=1),
                             following - timedelta(days=1) if following else None, None))
-    for first, last, phase in periods:
+    for first, last, period_phase in periods:
         span = (f"{_long_date(first)} to {_long_date(last)}" if last
                 else f"from {_long_date(first)}")
         if starts is not None:
@@ -123,7 +123,7 @@ def weeks_text(programme: Programme) -> str:
             span += (f" (weeks {week_from}-{programme.week_on(last)})" if last
                      and programme.week_on(last) != week_from else f" (week {week_from}"
                      + (")" if last else " on)"))
-        title = phase.name if phase is not None else "Starting doses"
+        title = period_phase.name if period_phase is not None else "Starting doses"
         lines += ["", f"{title}: {span}", "-" * min(78, len(title) + len(span) + 2)]
         lines += _breaks_text(programme.on(first), steps=False)
         lines += ["", *_load_text(programme, first)]

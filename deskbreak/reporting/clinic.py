@@ -164,9 +164,10 @@ def read_file(path: Path) -> Patient | Refused:
                              f"reads up to {EXPORT_VERSION}); update deskbreak to read it")
     record = _clinic_block(head)
     if record is None:
-        record = _record_from_whole(path, kind)
-        if isinstance(record, Refused):
-            return record
+        whole = _record_from_whole(path, kind)
+        if isinstance(whole, Refused):
+            return whole
+        record = whole
     if not isinstance(record.get("period"), dict) or "adherence" not in record:
         return Refused(path, "a deskbreak file whose clinic data is incomplete")
     return Patient(path, record)

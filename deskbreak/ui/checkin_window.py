@@ -17,6 +17,7 @@ answer painkillers yes / no, and Return saves the day.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import sys
@@ -98,7 +99,7 @@ class DiaryApp:
         for value in range(11):
             button = tk.Button(scale, text="None" if value == 0 else str(value), font=self.normal,
                                width=4 if value == 0 else 2,
-                               command=lambda v=value: self._intensity(v))
+                               command=functools.partial(self._intensity, value))
             button.pack(side="left", padx=1)
             self.scale_buttons.append(button)
         self.how_long = tk.Label(frame, text="How long did it last?", font=self.normal)
@@ -108,7 +109,7 @@ class DiaryApp:
         self.duration_buttons = {}
         for key in DIARY_DURATIONS:
             button = tk.Button(row, text=DURATION_LABELS[key], font=self.normal,
-                               command=lambda k=key: self._duration(k))
+                               command=functools.partial(self._duration, key))
             button.pack(side="left", padx=(0, 4))
             self.duration_buttons[key] = button
         tk.Label(frame, text="Did you take any painkillers that day?",
@@ -118,7 +119,7 @@ class DiaryApp:
         self.pill_buttons = {}
         for value, label in ((True, "Yes"), (False, "No")):
             button = tk.Button(row, text=label, font=self.normal, width=5,
-                               command=lambda v=value: self._painkillers(v))
+                               command=functools.partial(self._painkillers, value))
             button.pack(side="left", padx=(0, 4))
             self.pill_buttons[value] = button
         self.save = tk.Button(frame, text="Save", font=self.bold, state="disabled",

@@ -75,9 +75,16 @@ def run(request: dict[str, Any]) -> str | None:
         label.pack(fill="x")
         if enabled and item.get("command"):
             command = str(item["command"])
-            label.bind("<ButtonRelease-1>", lambda _e, c=command: choose(c))
-            label.bind("<Enter>", lambda _e, w=label: highlight(w))
-            label.bind("<Return>", lambda _e, c=command: choose(c))
+
+            def on_choose(_e: object, c: str = command) -> None:
+                choose(c)
+
+            def on_enter(_e: object, w: tk.Label = label) -> None:
+                highlight(w)
+
+            label.bind("<ButtonRelease-1>", on_choose)
+            label.bind("<Enter>", on_enter)
+            label.bind("<Return>", on_choose)
             buttons.append(label)
 
     def highlight(widget: tk.Label) -> None:
@@ -97,7 +104,7 @@ def run(request: dict[str, Any]) -> str | None:
     root.bind("<Down>", lambda _e: move(1))
     root.bind("<Up>", lambda _e: move(-1))
 
-    def on_press(event: tk.Event) -> None:  # type: ignore[type-arg]
+    def on_press(event: tk.Event[tk.Misc]) -> None:
         # Under the grab, a press outside the menu is reported to us: that dismisses it.
         inside = (root.winfo_rootx() <= event.x_root < root.winfo_rootx() + root.winfo_width()
                   and root.winfo_rooty() <= event.y_root < root.winfo_rooty()
@@ -123,7 +130,8 @@ def _grab(root: tk.Tk, attempts: int) -> None:
     """Take the pointer and keyboard, as menus do, so a click elsewhere or Escape closes it."""
     import tkinter as tk
 
-    if root.grab_current() is not None:
+    # typeshed leaves Misc.grab_current unannotated; it returns a widget or None.
+    if root.grab_current() is not None:  # type: ignore[no-untyped-call]
         return
     try:
         root.grab_set_global()

@@ -60,6 +60,7 @@ cannot be read is reported on stderr with exit status 2.
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import logging
@@ -71,7 +72,7 @@ import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 from deskbreak.core.units import format_duration
 from deskbreak.ui import theme
@@ -88,6 +89,7 @@ from deskbreak.ui.placement import place
 from deskbreak.ui.prompt_protocol import PromptRequest, RequestError, parse_request
 
 if TYPE_CHECKING:
+    import tkinter
     import tkinter as tk
 
 log = logging.getLogger(__name__)
@@ -225,10 +227,16 @@ class PromptApp:
         self.root.bind("<KP_Enter>", lambda _e: self._on_enter())
         self.root.bind("<Escape>", lambda _e: self._on_escape())
         for digit in range(10):
-            self.root.bind(str(digit), lambda _e, d=digit: self._digit(d))
-            self.root.bind(f"<KP_{digit}>", lambda _e, d=digit: self._digit(d))
+            def on_digit(_e: object, d: int = digit) -> None:
+                self._digit(d)
+
+            self.root.bind(str(digit), on_digit)
+            self.root.bind(f"<KP_{digit}>", on_digit)
         for sequence, step in (("<Button-4>", -1), ("<Button-5>", 1)):
-            self.root.bind_all(sequence, lambda _e, s=step: self._scroll(s))
+            def on_wheel(_e: object, s: int = step) -> None:
+                self._scroll(s)
+
+            self.root.bind_all(sequence, on_wheel)
         self.root.bind_all("<MouseWheel>", lambda e: self._scroll(-1 if e.delta > 0 else 1))
         self._show_notes = show_notes
         self._layout_file = layout_file
@@ -419,7 +427,8 @@ class PromptApp:
                 pass  # the label went with a previous screen
 
     def _button(self, parent: tk.Misc, key: str, text: str, command: Callable[[], None], *,
-                default: bool = False, side: str = "left", font: str = "g-button",
+                default: bool = False, side: Literal["left", "right", "top", "bottom"] = "left",
+                font: str = "g-button",
                 padx: Any = 0, **options: Any) -> tk.Button:
         button = self._tk.Button(parent, text=text, command=command, font=self._fonts[font],
                                  default="active" if default else "normal", **options)
@@ -650,7 +659,8 @@ class PromptApp:
         bar = tk.Scrollbar(outer, orient="vertical", command=canvas.yview)
         canvas.configure(yscrollcommand=bar.set)
         canvas.pack(side="left", fill="both", expand=True)
-        content = tk.Frame(canvas)
+        # `tk` here is the module held in self._tk, which mypy sees only as a ModuleType.
+        content: tkinter.Frame = tk.Frame(canvas)
         window = canvas.create_window(0, 0, window=content, anchor="nw")
 
         def fit(_event: Any = None) -> None:
@@ -834,7 +844,7 @@ class PromptApp:
                     "physio.", "g-text", wrap_in=body, slack=2 * PAD + 8, pady=(4, 10))
         for number, (reason, text) in enumerate(STOP_REASONS, start=1):
             self._button(body, f"reason-{reason}", f"{number}  {text}",
-                         lambda r=reason: self._stop(r), font="g-button", side="top",
+                         functools.partial(self._stop, reason), font="g-button", side="top",
                          anchor="w", padx=0)
             self._buttons[f"reason-{reason}"].pack_configure(fill="x", pady=3)
         back = tk.Frame(body)

@@ -103,7 +103,10 @@ def build(card: SafetyCard = SAFETY_CARD) -> tk.Tk:
     if wanted_h > room:
         bar.pack(side="right", fill="y")
         for sequence, step in (("<Button-4>", -1), ("<Button-5>", 1)):
-            root.bind_all(sequence, lambda _e, s=step: canvas.yview_scroll(s, "units"))
+            def on_wheel(_event: object, units: int = step) -> None:
+                canvas.yview_scroll(units, "units")
+
+            root.bind_all(sequence, on_wheel)
     for sequence in ("<Return>", "<KP_Enter>", "<Escape>"):
         root.bind(sequence, lambda _e: root.destroy())
     root.protocol("WM_DELETE_WINDOW", root.destroy)

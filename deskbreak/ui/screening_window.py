@@ -14,6 +14,7 @@ with `Engine.screening(now, answers, trigger)` (see `screening_message_answers`)
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import sys
@@ -106,7 +107,7 @@ class ScreeningApp:
                      wraplength=WRAP - 150, justify="left").pack(side="left", anchor="w")
             for value, label in ((False, "No"), (True, "Yes")):
                 button = tk.Button(row, text=label, font=self.normal, width=4,
-                                   command=lambda q=question.id, v=value: self._choose(q, v))
+                                   command=functools.partial(self._choose, question.id, value))
                 button.pack(side="right", padx=2)
                 self.buttons[(question.id, value)] = button
         self.done = tk.Button(self.frame, text="Done", font=self.bold, state="disabled",

@@ -248,7 +248,10 @@ def run(title: str, content: tuple[Section, ...]) -> None:
     if wanted_h > room:
         bar.pack(side="right", fill="y")
         for sequence, step in (("<Button-4>", -1), ("<Button-5>", 1)):
-            root.bind_all(sequence, lambda _e, s=step: canvas.yview_scroll(s, "units"))
+            def on_wheel(_e: object, s: int = step) -> None:
+                canvas.yview_scroll(s, "units")
+
+            root.bind_all(sequence, on_wheel)
     root.bind("<Return>", lambda _e: root.destroy())
     root.bind("<KP_Enter>", lambda _e: root.destroy())
     root.bind("<Escape>", lambda _e: root.destroy())

@@ -30,7 +30,10 @@ import threading
 import types
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import PIL.Image
 
 log = logging.getLogger(__name__)
 
@@ -161,6 +164,7 @@ def version_tested(version: str) -> bool:
 def clickable_xorg_icon(module: Any) -> type:
     """pystray's xorg Icon with clicks, any-thread updates, a fixed size and a tooltip."""
     import Xlib.display
+    import Xlib.protocol.event
     import Xlib.X
     import Xlib.Xutil
 
@@ -169,6 +173,8 @@ def clickable_xorg_icon(module: Any) -> type:
     class ClickableXorgIcon(base):  # type: ignore[misc, valid-type]
         # Any click opens our menu window, so there is a menu after all.
         HAS_MENU = True
+        #: pystray's own attribute (set in its __init__): the image drawn at the tray's size.
+        _icon_data: PIL.Image.Image | None
 
         def __init__(self, *args: Any, on_click: Callable[[int, int, int], None],
                      draw: Callable[[int], Any] | None = None, **kwargs: Any) -> None:
@@ -354,7 +360,7 @@ def clickable_xorg_icon(module: Any) -> type:
             if self._waker is None:
                 self._waker = Xlib.display.Display(self._display.get_display_name())
             window = self._waker.create_resource_object("window", self._window.id)
-            window.send_event(Xlib.display.event.ClientMessage(
+            window.send_event(Xlib.protocol.event.ClientMessage(
                 window=window, client_type=atom, data=(32, [0, 0, 0, 0, 0])),
                 event_mask=Xlib.X.NoEventMask)
             self._waker.flush()
