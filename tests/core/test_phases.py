@@ -409,7 +409,7 @@ def test_finding_the_days_phase_does_not_grow_with_the_number_of_phases() -> Non
         for day in days[:count]:
             programme.on(day)  # each phase's view is made once, on its first day
         best = float("inf")
-        for _ in range(3):
+        for _ in range(7):  # best of several: the machine may be busy
             started = time.process_time()
             for day in days:
                 programme.on(day)
