@@ -487,14 +487,17 @@ class DesktopSession:
         return [int(line) for line in result.stdout.split()]
 
     def wait_for_window(self, name_regex: str, timeout: float = 5.0, *,
-                        by: str = "name") -> int:
-        """The id of the first visible window whose name (or class/classname) matches.
+                        by: str = "name", pid: int | None = None) -> int:
+        """The id of the first visible window whose name (or class/classname) matches; with
+        `pid`, only a window of that process (by its _NET_WM_PID), so a window an earlier test
+        left behind is never taken for this one.
 
         Polls every 50 ms; raises DesktopError listing the visible windows on timeout.
         """
         deadline = time.monotonic() + timeout
+        owner = ["--pid", str(pid)] if pid is not None else []
         while True:
-            found = self._search([f"--{by}", name_regex])
+            found = self._search([*owner, f"--{by}", name_regex])
             if found:
                 return found[0]
             if time.monotonic() > deadline:

@@ -903,11 +903,13 @@ def symptom_advice() -> str:
 
 
 def _map_without_focus(root: tk.Tk) -> None:
-    """Tell an X11 window manager not to focus the window when it first maps.
+    """Tell an X11 window manager not to focus the window when it first maps, and whose it is.
 
     EWMH: `_NET_WM_USER_TIME` = 0 on the client (Tk's wrapper) window before mapping means the
-    user has not interacted with it, so the window manager must not give it focus. Tk has no
-    command for arbitrary properties, hence python-xlib. Elsewhere this does nothing.
+    user has not interacted with it, so the window manager must not give it focus.
+    `_NET_WM_PID` (which Tk does not set) lets the window manager offer to end a window that
+    stops answering, and lets tools tell this window from an older one with the same title.
+    Tk has no command for arbitrary properties, hence python-xlib. Elsewhere this does nothing.
     """
     if root.tk.call("tk", "windowingsystem") != "x11":
         return
@@ -927,6 +929,8 @@ def _map_without_focus(root: tk.Tk) -> None:
         inner = conn.create_resource_object("window", root.winfo_id())
         wrapper = inner.query_tree().parent
         wrapper.change_property(conn.intern_atom("_NET_WM_USER_TIME"), Xatom.CARDINAL, 32, [0])
+        wrapper.change_property(conn.intern_atom("_NET_WM_PID"), Xatom.CARDINAL, 32,
+                                [os.getpid()])
         conn.sync()
     finally:
         conn.close()

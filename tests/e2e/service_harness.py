@@ -6,6 +6,7 @@ The service's clock runs 30 times faster, so minutes of sitting take seconds."""
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -107,7 +108,36 @@ class RunningService:
                 return result
             time.sleep(0.1)
         raise AssertionError(f"timed out waiting for {what}; events: {self.kinds()}\n"
-                             f"service log:\n{self.service_log()}")
+                             f"service log:\n{self.service_log()}\n"
+                             f"its output and its windows' (last lines):\n"
+                             f"{self.output()[-3000:]}")
+
+    def window_processes(self) -> list[int]:
+        """The pids of this service's window processes (its children), newest last."""
+        pids = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue  # ended while we looked
+            if int(fields[1]) == self.process.pid:
+                pids.append(int(stat.parent.name))
+        return sorted(pids)
+
+    def windows(self, title: str) -> list[int]:
+        """This service's visible windows whose title matches `title` (by the _NET_WM_PID
+        they set), so a window an earlier test left on the desktop is never taken for ours."""
+        found = []
+        for pid in self.window_processes():
+            result = self.desktop.run(["xdotool", "search", "--onlyvisible", "--pid", str(pid),
+                                       "--name", title], check=False)
+            found.extend(int(line) for line in result.stdout.split())
+        return found
+
+    def wait_for_window(self, title: str, timeout: float) -> int:
+        """The first of this service's visible windows titled `title`."""
+        return int(self.wait_for(lambda: next(iter(self.windows(title)), 0), timeout,
+                                 f"a window titled {title!r}"))
 
     def service_log(self) -> str:
         path = self.home / "state" / "deskbreak.log"
@@ -161,6 +191,7 @@ def service(request: pytest.FixtureRequest, desktop: DesktopSession, deskbreak_h
         yield running
     finally:
         process = running.process  # a test may have restarted the service
+        windows = running.window_processes() if process.poll() is None else []
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
             try:
@@ -168,6 +199,13 @@ def service(request: pytest.FixtureRequest, desktop: DesktopSession, deskbreak_h
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+        # A window the service could not close (it was killed) must not outlive the test and
+        # be taken for the next test's window.
+        for pid in windows:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
         desktop.clear_notifications()
 
 

@@ -63,9 +63,9 @@ def test_every_library_exercise_shows_its_figure_beside_the_steps(desktop: Any) 
     exercises = parse_request(spec).exercises
     assert len(exercises) >= 22
     prompt = PromptProcess(desktop, spec, speed=1)
-    window = desktop.wait_for_window(PROMPT_TITLE)
+    window = prompt.wait_for_window(PROMPT_TITLE)
     prompt.click(window, "start")
-    guided = desktop.wait_for_window(GUIDED_TITLE)
+    guided = prompt.wait_for_window(GUIDED_TITLE)
     try:
         for number, exercise in enumerate(exercises, start=1):
             picture = picture_png(exercise)
@@ -90,9 +90,9 @@ def test_a_physios_own_picture_is_shown_for_their_own_exercise(desktop: Any,
              "reps": 1, "hold_seconds": 2, "image": str(own)}
     spec = {"prompt": 1, "break": "neck mobility", "kind": "micro", "exercises": [entry]}
     prompt = PromptProcess(desktop, spec, speed=1)
-    window = desktop.wait_for_window(PROMPT_TITLE)
+    window = prompt.wait_for_window(PROMPT_TITLE)
     prompt.click(window, "start")
-    guided = desktop.wait_for_window(GUIDED_TITLE)
+    guided = prompt.wait_for_window(GUIDED_TITLE)
     try:
         picture = picture_png(parse_request(spec).exercises[0])
         assert picture is not None

@@ -116,6 +116,15 @@ class PromptProcess:
             assert time.monotonic() < deadline, f"no button {key!r} in the layout"
             time.sleep(0.05)
 
+    def wait_for_window(self, title: str, timeout: float = 5.0) -> int:
+        """This window process's visible window titled `title`."""
+        return int(self.desktop.wait_for_window(title, timeout, pid=self.proc.pid))
+
+    def visible(self, title: str) -> bool:
+        found = self.desktop.run(["xdotool", "search", "--onlyvisible", "--pid",
+                                  str(self.proc.pid), "--name", title], check=False)
+        return bool(found.stdout.strip())
+
     def click(self, window: int, key: str, title: str = "") -> None:
         x, y = self.button(key, title)
         click_button(self.desktop, window, x, y)
@@ -197,7 +206,7 @@ def test_prompt_appears_in_the_corner_without_taking_focus_and_skip_answers_skip
         desktop: Any, editor: int) -> None:
     focus(desktop, editor)
     prompt = PromptProcess(desktop, request())
-    window = desktop.wait_for_window(PROMPT_TITLE)
+    window = prompt.wait_for_window(PROMPT_TITLE)
     time.sleep(0.5)  # give the window manager every chance to (wrongly) focus it
     assert int(desktop.xdotool("getwindowfocus").strip()) == editor
     geometry = desktop.xdotool("getwindowgeometry", "--shell", str(window))
@@ -215,7 +224,7 @@ def test_prompt_appears_in_the_corner_without_taking_focus_and_skip_answers_skip
 
 def test_escape_in_the_prompt_snoozes(desktop: Any, editor: int) -> None:
     prompt = PromptProcess(desktop, request())
-    window = desktop.wait_for_window(PROMPT_TITLE)
+    window = prompt.wait_for_window(PROMPT_TITLE)
     desktop.xdotool("windowactivate", "--sync", str(window), "key", "Escape")
     assert prompt.answers() == [{"answer": "snooze"}]
 
@@ -224,7 +233,7 @@ def test_escape_skips_when_snooze_is_not_allowed_and_the_reason_is_shown(
         desktop: Any, editor: int) -> None:
     prompt = PromptProcess(desktop, request(snooze_allowed=False,
                                             snooze_reason="snoozed twice already"))
-    window = desktop.wait_for_window(PROMPT_TITLE)
+    window = prompt.wait_for_window(PROMPT_TITLE)
     shoot(desktop, window, "prompt-no-snooze.png")
     prompt.button("snooze")  # the layout file is written
     texts = json.loads(prompt.layout_file.read_text())["texts"]
@@ -242,22 +251,21 @@ def test_closing_the_prompt_with_the_window_manager_hides_it_and_the_service_can
     """Issue 8 point 5: the title-bar X left no way back. Now it hides (after saying how to
     get it back), tells the service {"hidden": true}, and {"show": true} brings it back."""
     prompt = PromptProcess(desktop, request(), keep_stdin=True)
-    window = desktop.wait_for_window(PROMPT_TITLE)
+    window = prompt.wait_for_window(PROMPT_TITLE)
     # Openbox's Close (its default Alt+F4 binding) asks the window to close: WM_DELETE_WINDOW.
     desktop.xdotool("windowactivate", "--sync", str(window), "key", "alt+F4")
     assert prompt.read_line() == {"hidden": True}
     time.sleep(0.3)
     shoot(desktop, window, "prompt-hidden-notice.png")
     deadline = time.monotonic() + 5
-    while desktop.run(["xdotool", "search", "--onlyvisible", "--name", PROMPT_TITLE],
-                      check=False).returncode == 0:
+    while prompt.visible(PROMPT_TITLE):
         assert time.monotonic() < deadline, "the closed prompt never hid"
         time.sleep(0.1)
     assert prompt.proc.poll() is None, "the hidden prompt ended; the answer would be lost"
     prompt.tell({"show": True})
-    window = desktop.wait_for_window(PROMPT_TITLE)
+    window = prompt.wait_for_window(PROMPT_TITLE)
     prompt.click(window, "start")
-    guided = desktop.wait_for_window(GUIDED_TITLE)
+    guided = prompt.wait_for_window(GUIDED_TITLE)
     assert prompt.read_line() == {"started": True}
     prompt.close_stdin()
     desktop.xdotool("windowactivate", "--sync", str(guided), "key", "Escape")
@@ -270,18 +278,18 @@ def test_a_prompt_hidden_by_the_window_manager_ends_when_the_service_cannot_show
     """With stdin closed after the request the service reopens by starting a new window, so
     the hidden one says {"hidden": true} and ends (no invisible window left behind)."""
     prompt = PromptProcess(desktop, request())
-    window = desktop.wait_for_window(PROMPT_TITLE)
+    window = prompt.wait_for_window(PROMPT_TITLE)
     prompt.click(window, "start")
-    guided = desktop.wait_for_window(GUIDED_TITLE)
+    guided = prompt.wait_for_window(GUIDED_TITLE)
     desktop.xdotool("windowactivate", "--sync", str(guided), "key", "alt+F4")
     assert prompt.answers_after_start() == [{"hidden": True}]
 
 
 def test_start_then_enter_through_every_screen_answers_done(desktop: Any, editor: int) -> None:
     prompt = PromptProcess(desktop, request(), speed=50)
-    window = desktop.wait_for_window(PROMPT_TITLE)
+    window = prompt.wait_for_window(PROMPT_TITLE)
     prompt.click(window, "start")
-    guided = desktop.wait_for_window(GUIDED_TITLE)
+    guided = prompt.wait_for_window(GUIDED_TITLE)
     shoot(desktop, guided, "guided-intro.png")
     desktop.xdotool("windowactivate", "--sync", str(guided), "key", "Return")
     time.sleep(0.05)
@@ -300,9 +308,9 @@ def test_neck_checkin_is_asked_at_the_end_and_reported_before_done(
         desktop: Any, editor: int) -> None:
     prompt = PromptProcess(desktop, request(neck_checkin=True, exercises=[
         {"id": "x", "title": "Shoulder rolls", "reps": 1, "dose_text": "1 rep"}]), speed=50)
-    window = desktop.wait_for_window(PROMPT_TITLE)
+    window = prompt.wait_for_window(PROMPT_TITLE)
     desktop.xdotool("windowactivate", "--sync", str(window), "key", "Return")  # Start
-    guided = desktop.wait_for_window(GUIDED_TITLE)
+    guided = prompt.wait_for_window(GUIDED_TITLE)
     desktop.xdotool("windowactivate", "--sync", str(guided), "key", "Return")  # past intro
     time.sleep(0.5)  # the one rep (3 s at speed 50) advances by itself to the check-in
     desktop.xdotool("windowactivate", "--sync", str(guided), "key", "3")
@@ -316,9 +324,9 @@ def test_neck_checkin_is_asked_at_the_end_and_reported_before_done(
 def test_a_neck_checkin_of_10_can_be_typed(desktop: Any, editor: int) -> None:
     """Issue 8 point 9: only single digits could be typed, so 10 could not."""
     prompt = PromptProcess(desktop, request(neck_checkin=True, exercises=[]), speed=50)
-    window = desktop.wait_for_window(PROMPT_TITLE)
+    window = prompt.wait_for_window(PROMPT_TITLE)
     desktop.xdotool("windowactivate", "--sync", str(window), "key", "Return")  # Start
-    guided = desktop.wait_for_window(GUIDED_TITLE)
+    guided = prompt.wait_for_window(GUIDED_TITLE)
     desktop.xdotool("windowactivate", "--sync", str(guided), "key", "1", "0", "Return")
     assert prompt.answers_after_start() == [{"checkin": "neck", "value": 10},
                                             {"answer": "done"}]
@@ -328,9 +336,9 @@ def test_done_on_the_checkin_without_a_rating_is_refused_until_no_answer_is_chos
         desktop: Any, editor: int) -> None:
     """Issue 8 point 9: Done closed the check-in without a rating, silently."""
     prompt = PromptProcess(desktop, request(neck_checkin=True, exercises=[]), speed=50)
-    window = desktop.wait_for_window(PROMPT_TITLE)
+    window = prompt.wait_for_window(PROMPT_TITLE)
     desktop.xdotool("windowactivate", "--sync", str(window), "key", "Return")  # Start
-    guided = desktop.wait_for_window(GUIDED_TITLE)
+    guided = prompt.wait_for_window(GUIDED_TITLE)
     prompt.click(guided, "next", GUIDED_TITLE[1:-1])  # Done, disabled without a rating
     desktop.xdotool("windowactivate", "--sync", str(guided), "key", "Return")  # Enter too
     time.sleep(0.3)
@@ -344,9 +352,9 @@ def test_the_neck_rating_before_the_break_is_asked_first_and_sent_as_soon_as_it_
         desktop: Any, editor: int) -> None:
     prompt = PromptProcess(desktop, request(neck_checkin=True, neck_before=True, exercises=[
         {"id": "x", "title": "Shoulder rolls", "reps": 1, "dose_text": "1 rep"}]), speed=50)
-    window = desktop.wait_for_window(PROMPT_TITLE)
+    window = prompt.wait_for_window(PROMPT_TITLE)
     desktop.xdotool("windowactivate", "--sync", str(window), "key", "Return")  # Start
-    guided = desktop.wait_for_window(GUIDED_TITLE)
+    guided = prompt.wait_for_window(GUIDED_TITLE)
     assert prompt.read_line() == {"started": True}
     prompt.click(guided, "next", GUIDED_TITLE[1:-1])  # Next, refused without a rating
     prompt.click(guided, "checkin-6", GUIDED_TITLE[1:-1])  # clicked, like the rating after
@@ -366,9 +374,9 @@ def test_the_neck_rating_before_the_break_is_asked_first_and_sent_as_soon_as_it_
 def test_the_rating_before_the_break_can_be_skipped_and_nothing_is_invented(
         desktop: Any, editor: int) -> None:
     prompt = PromptProcess(desktop, request(neck_before=True, exercises=[]), speed=50)
-    window = desktop.wait_for_window(PROMPT_TITLE)
+    window = prompt.wait_for_window(PROMPT_TITLE)
     desktop.xdotool("windowactivate", "--sync", str(window), "key", "Return")  # Start
-    guided = desktop.wait_for_window(GUIDED_TITLE)
+    guided = prompt.wait_for_window(GUIDED_TITLE)
     desktop.xdotool("windowactivate", "--sync", str(guided), "key", "7")  # chosen, not sent
     prompt.click(guided, "skip-question", GUIDED_TITLE[1:-1])
     prompt.button("next", GUIDED_TITLE[1:-1])
@@ -381,9 +389,9 @@ def test_stop_before_finishing_any_exercise_asks_why_and_is_recorded_as_stopped(
         desktop: Any, editor: int) -> None:
     """Issue 8 point 3: Stop during the first exercise was logged as a skip."""
     prompt = PromptProcess(desktop, request(), speed=1)
-    window = desktop.wait_for_window(PROMPT_TITLE)
+    window = prompt.wait_for_window(PROMPT_TITLE)
     desktop.xdotool("windowactivate", "--sync", str(window), "key", "Return")
-    guided = desktop.wait_for_window(GUIDED_TITLE)
+    guided = prompt.wait_for_window(GUIDED_TITLE)
     desktop.xdotool("windowactivate", "--sync", str(guided), "key", "Escape")
     prompt.button("reason-busy", GUIDED_TITLE[1:-1])
     shoot(desktop, guided, "guided-stop-why.png")
@@ -393,9 +401,9 @@ def test_stop_before_finishing_any_exercise_asks_why_and_is_recorded_as_stopped(
 
 def test_back_to_the_exercise_after_stop_carries_on(desktop: Any, editor: int) -> None:
     prompt = PromptProcess(desktop, request(), speed=50)
-    window = desktop.wait_for_window(PROMPT_TITLE)
+    window = prompt.wait_for_window(PROMPT_TITLE)
     desktop.xdotool("windowactivate", "--sync", str(window), "key", "Return")
-    guided = desktop.wait_for_window(GUIDED_TITLE)
+    guided = prompt.wait_for_window(GUIDED_TITLE)
     desktop.xdotool("windowactivate", "--sync", str(guided), "key", "Escape")
     prompt.click(guided, "back", GUIDED_TITLE[1:-1])
     prompt.button("skip-exercise", GUIDED_TITLE[1:-1])
@@ -412,9 +420,9 @@ def test_stop_after_finishing_one_exercise_is_partial_with_its_id_and_the_reason
         desktop: Any, editor: int) -> None:
     """Issue 8 point 3: Stop later was logged as done (the partial flag was dropped)."""
     prompt = PromptProcess(desktop, request(), speed=1)
-    window = desktop.wait_for_window(PROMPT_TITLE)
+    window = prompt.wait_for_window(PROMPT_TITLE)
     desktop.xdotool("windowactivate", "--sync", str(window), "key", "Return")
-    guided = desktop.wait_for_window(GUIDED_TITLE)
+    guided = prompt.wait_for_window(GUIDED_TITLE)
     # intro, rep 1, release, rep 2 of chin tucks: four Nexts finish the first exercise.
     for _ in range(4):
         desktop.xdotool("windowactivate", "--sync", str(guided), "key", "Return")
@@ -428,9 +436,9 @@ def test_stop_after_finishing_one_exercise_is_partial_with_its_id_and_the_reason
 def test_skipping_an_exercise_ends_as_partial_with_only_the_finished_ones(
         desktop: Any, editor: int) -> None:
     prompt = PromptProcess(desktop, request(), speed=50)
-    window = desktop.wait_for_window(PROMPT_TITLE)
+    window = prompt.wait_for_window(PROMPT_TITLE)
     desktop.xdotool("windowactivate", "--sync", str(window), "key", "Return")
-    guided = desktop.wait_for_window(GUIDED_TITLE)
+    guided = prompt.wait_for_window(GUIDED_TITLE)
     prompt.click(guided, "skip-exercise", GUIDED_TITLE[1:-1])  # skip the chin tucks
     for _ in range(15):
         if prompt.proc.poll() is not None:
@@ -481,11 +489,11 @@ def test_screenshots_for_the_readme_show_a_real_break(desktop: Any, editor: int)
     """The pictures in the README's "On the desktop", taken from the real windows."""
     spec = real_break_request()
     prompt = PromptProcess(desktop, spec, speed=1)
-    window = desktop.wait_for_window("^deskbreak: " + spec["break"] + "$")
+    window = prompt.wait_for_window("^deskbreak: " + spec["break"] + "$")
     prompt.button("start")
     docs_shot(desktop, window, "prompt.png")
     prompt.click(window, "start")
-    guided = desktop.wait_for_window(GUIDED_TITLE)
+    guided = prompt.wait_for_window(GUIDED_TITLE)
     prompt.button("skip-exercise", GUIDED_TITLE[1:-1])
     time.sleep(0.3)
     docs_shot(desktop, guided, "guided-break.png")
@@ -499,9 +507,9 @@ def test_screenshots_for_the_readme_show_a_real_break(desktop: Any, editor: int)
     assert prompt.answers_after_start() == [{"answer": "stopped", "reason": "busy"}]
 
     checkin = PromptProcess(desktop, request(neck_checkin=True, exercises=[]), speed=50)
-    window = desktop.wait_for_window(PROMPT_TITLE)
+    window = checkin.wait_for_window(PROMPT_TITLE)
     desktop.xdotool("windowactivate", "--sync", str(window), "key", "Return")
-    guided = desktop.wait_for_window(GUIDED_TITLE)
+    guided = checkin.wait_for_window(GUIDED_TITLE)
     desktop.xdotool("windowactivate", "--sync", str(guided), "key", "4")
     desktop.xdotool("mousemove", "0", "400")  # no button looks hovered in the picture
     time.sleep(0.3)
@@ -525,7 +533,7 @@ def test_the_headache_programmes_prompt_is_short_and_its_notes_open_once_a_day(
     heights = []
     for _ in range(2):  # the first prompt of the day, then the next one
         prompt = PromptProcess(desktop, spec)
-        window = desktop.wait_for_window("^deskbreak: " + brk.name + "$")
+        window = prompt.wait_for_window("^deskbreak: " + brk.name + "$")
         prompt.button("start")
         geometry = desktop.xdotool("getwindowgeometry", "--shell", str(window))
         heights.append(int(dict(line.split("=") for line in geometry.split())["HEIGHT"]))
@@ -540,9 +548,9 @@ def test_the_headache_programmes_prompt_is_short_and_its_notes_open_once_a_day(
 def test_stopping_for_symptoms_says_what_to_do_before_the_answer_is_sent(
         desktop: Any, editor: int) -> None:
     prompt = PromptProcess(desktop, request(), speed=1)
-    window = desktop.wait_for_window(PROMPT_TITLE)
+    window = prompt.wait_for_window(PROMPT_TITLE)
     desktop.xdotool("windowactivate", "--sync", str(window), "key", "Return")
-    guided = desktop.wait_for_window(GUIDED_TITLE)
+    guided = prompt.wait_for_window(GUIDED_TITLE)
     desktop.xdotool("windowactivate", "--sync", str(guided), "key", "Escape")
     prompt.button("reason-symptoms", GUIDED_TITLE[1:-1])
     desktop.xdotool("windowactivate", "--sync", str(guided), "key", "2")  # symptoms

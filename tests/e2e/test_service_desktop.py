@@ -23,33 +23,33 @@ def outcomes(service: RunningService) -> list[str]:
     return [e.outcome.value for e in service.events() if e.KIND == "outcome"]
 
 
-def visible(desktop: DesktopSession, title: str) -> bool:
-    found = desktop.run(["xdotool", "search", "--onlyvisible", "--name", title], check=False)
-    return bool(found.stdout.strip())
+def visible(service: RunningService, title: str) -> bool:
+    """Whether one of this service's windows titled `title` is on screen."""
+    return bool(service.windows(title))
 
 
 @WITH_WINDOWS
 def test_the_prompt_window_comes_after_the_threshold_and_its_skip_button_is_recorded(
         service: RunningService, typist: Typist, desktop: DesktopSession) -> None:
     typist.start()
-    window = desktop.wait_for_window(PROMPT, timeout=25)
+    window = service.wait_for_window(PROMPT, 25)
     prompt = next(e for e in service.events() if e.KIND == "prompt")
     assert prompt.sitting_seconds >= 5 * 60
     x, y = button_positions(desktop, window)["skip"]
     desktop.xdotool("mousemove", "--window", str(window), str(x), str(y), "click", "1")
     service.wait_for(lambda: outcomes(service) == ["skipped"], 10, "the skip")
-    service.wait_for(lambda: not visible(desktop, PROMPT), 5, "the window to close")
+    service.wait_for(lambda: not visible(service, PROMPT), 5, "the window to close")
 
 
 @WITH_WINDOWS
 def test_escape_in_the_prompt_window_snoozes_and_the_break_comes_back(
         service: RunningService, typist: Typist, desktop: DesktopSession) -> None:
     typist.start()
-    window = desktop.wait_for_window(PROMPT, timeout=25)
+    window = service.wait_for_window(PROMPT, 25)
     desktop.xdotool("windowactivate", "--sync", str(window), "key", "Escape")
     service.wait_for(lambda: outcomes(service) == ["snoozed"], 10, "the snooze")
     # Two minutes of programme time later (4 s here), the same break asks again.
-    desktop.wait_for_window(PROMPT, timeout=15)
+    service.wait_for_window(PROMPT, 15)
     prompts = [e for e in service.events() if e.KIND == "prompt"]
     assert len(prompts) == 2
     assert prompts[1].series == prompts[0].prompt and prompts[1].snoozes == 1
@@ -59,11 +59,11 @@ def test_escape_in_the_prompt_window_snoozes_and_the_break_comes_back(
 def test_finishing_the_guided_break_is_recorded_as_done(
         service: RunningService, typist: Typist, desktop: DesktopSession) -> None:
     typist.start()
-    window = desktop.wait_for_window(PROMPT, timeout=25)
+    window = service.wait_for_window(PROMPT, 25)
     desktop.xdotool("windowactivate", "--sync", str(window), "key", "Return")  # Start
-    guided = desktop.wait_for_window(GUIDED, timeout=5)
+    guided = service.wait_for_window(GUIDED, 5)
     deadline = time.monotonic() + 20
-    while visible(desktop, GUIDED):
+    while visible(service, GUIDED):
         assert time.monotonic() < deadline, "the guided break never finished"
         desktop.run(["xdotool", "windowactivate", "--sync", str(guided), "key", "Return"],
                     check=False)
@@ -83,7 +83,7 @@ def test_no_prompt_window_during_a_natural_break(
     bout = next(e for e in service.events() if e.KIND == "bout")
     service.wait_for(lambda: _service_now(service) >= bout.start + timedelta(minutes=6), 15,
                      "the time the old bout would have prompted")
-    assert not visible(desktop, PROMPT)
+    assert not visible(service, PROMPT)
     assert "prompt" not in service.kinds()
 
 
@@ -118,15 +118,15 @@ def test_a_prompt_closed_with_the_window_manager_comes_back_with_break_now(
         "respond_within: 5m", "respond_within: 60m"))
     service.wait_for(lambda: service.kinds().count("programme") == 2, 10, "the edit")
     typist.start()
-    window = desktop.wait_for_window(PROMPT, timeout=25)
+    window = service.wait_for_window(PROMPT, 25)
     prompt = next(e for e in service.events() if e.KIND == "prompt")
     close_like_the_window_manager(window)
-    service.wait_for(lambda: not visible(desktop, PROMPT), 5, "the window to close")
+    service.wait_for(lambda: not visible(service, PROMPT), 5, "the window to close")
     assert service.status()["open_prompt"] == prompt.prompt  # hidden, not answered
     again = service.cli("break-now")
     assert again.returncode == 0, again.stderr
     assert again.stdout.strip() == f"prompt {prompt.prompt} (neck mobility) is open again"
-    desktop.wait_for_window(PROMPT, timeout=10)
+    service.wait_for_window(PROMPT, 10)
     assert [e.prompt for e in service.events() if e.KIND == "prompt"] == [prompt.prompt]
     assert outcomes(service) == []
 
@@ -150,10 +150,10 @@ def test_the_tray_icon_docks_and_its_menu_pauses_the_service(
 def test_a_started_break_outlives_the_answer_window_and_withdraws_the_notification(
         service: RunningService, typist: Typist, desktop: DesktopSession) -> None:
     typist.start()
-    window = desktop.wait_for_window(PROMPT, timeout=25)
+    window = service.wait_for_window(PROMPT, 25)
     [note] = service.wait_for(service.prompt_notifications, 5, "the prompt notification")
     desktop.xdotool("windowactivate", "--sync", str(window), "key", "Return")  # Start
-    desktop.wait_for_window(GUIDED, timeout=5)
+    service.wait_for_window(GUIDED, 5)
     # One place at a time: the notification goes as the guided break starts.
     service.wait_for(lambda: service.prompt_notifications()[0].closed_reason is not None, 10,
                      "the notification to be withdrawn")
@@ -161,7 +161,7 @@ def test_a_started_break_outlives_the_answer_window_and_withdraws_the_notificati
     shown = next(e for e in service.events() if e.KIND == "prompt")
     service.wait_for(lambda: datetime.fromisoformat(service.status()["now"])
                      >= shown.at + timedelta(minutes=7), 20, "the answer window to pass")
-    assert visible(desktop, GUIDED)
+    assert visible(service, GUIDED)
     assert outcomes(service) == []
     assert service.status()["open_prompt"] == shown.prompt
     del note

@@ -80,9 +80,9 @@ def _guided_hold_recording(desktop: object, sound: SoundServer, tmp_path: Path,
     recording = tmp_path / f"guided-{with_sound}.wav"
     recorder = sound.record("speakers.monitor", str(recording))
     prompt = PromptProcess(desktop, spec, speed=4)
-    window = desktop.wait_for_window(PROMPT_TITLE)  # type: ignore[attr-defined]
+    window = prompt.wait_for_window(PROMPT_TITLE)
     prompt.click(window, "start")
-    guided = desktop.wait_for_window(GUIDED_TITLE)  # type: ignore[attr-defined]
+    guided = prompt.wait_for_window(GUIDED_TITLE)
     desktop.xdotool("windowactivate", "--sync", str(guided), "key", "Return")  # past intro
     time.sleep(3.5)  # two holds of 0.5 s and a release between, with room for the player
     sound.stop_recording(recorder)
