@@ -492,8 +492,14 @@ class SqliteStore:
         if not moved and not self._reopen:
             return
         if moved:
+            what = "deleted" if current is None else "replaced"
             log.warning("the compliance log %s was %s while deskbreak was running; starting "
-                        "it again there", self.path, "deleted" if current is None else "replaced")
+                        "it again there", self.path, what)
+            # Kept for `deskbreak status`: the user may not know the file went, and reports
+            # will now miss everything before this moment.
+            self._notice = (f"the compliance log {self.path} was {what} while deskbreak was "
+                            "running; later events are written to the file now at that place, "
+                            "and earlier ones are not in it")
         elif not os.access(self.path, os.W_OK):
             return  # still read-only: retrying the old connection says so
         # Let go of the old file first: its write-ahead log sits at the same path name, and

@@ -93,6 +93,7 @@ def test_a_log_deleted_while_running_is_started_again_and_the_loss_is_logged(
         assert store.append(neck(2))
     store.close()
     assert "was deleted while deskbreak was running" in caplog.text
+    assert store.notice is not None and "was deleted" in store.notice  # for `status`
     reader = open_store(path, read_only=True)
     assert list(reader.events()) == [neck(2)]
     reader.close()
@@ -111,6 +112,7 @@ def test_a_log_replaced_while_running_gets_the_new_events(
         assert store.append(neck(2))
     store.close()
     assert "was replaced while deskbreak was running" in caplog.text
+    assert store.notice is not None and "was replaced" in store.notice
     reader = open_store(path, read_only=True)
     assert list(reader.events()) == [neck(0), neck(2)]
     reader.close()

@@ -111,7 +111,10 @@ class Office:
     """The service running in this process, and the ways a test uses it as a person would."""
 
     def __init__(self, programme: Path, store: MemoryStore, clock: FakeClock,
-                 busy: Callable[[], str | None] | None = None) -> None:
+                 busy: Callable[[], str | None] | None = None,
+                 open_log: Callable[[], Any] | None = None) -> None:
+        """`open_log` (run on the engine thread, as the service opens its log) replaces
+        `store` for a test of a real SQLite log."""
         self.clock, self.store, self.programme = clock, store, programme
         self.presenter = RecordingPresenter()
         self.idle = FakeIdle(clock)
@@ -120,7 +123,8 @@ class Office:
         self.service = Service(
             options=RunOptions(programme_path=programme, poll_seconds=POLL),
             paths=user_paths(), clock=clock, programme=load_programme(programme),
-            engine_thread=engine_thread, open_store=lambda: store, presenter=self.presenter,
+            engine_thread=engine_thread, open_store=open_log or (lambda: store),
+            presenter=self.presenter,
             sensors=Sensors(idle=self.idle, busy=busy), load_programme=load_programme,
             schedule_ticks=False)
         self.service.start_background()
@@ -479,3 +483,24 @@ def test_at_start_the_headache_diary_asks_about_the_earlier_days_nobody_answered
         assert office.presenter.headache_days == []
     finally:
         office.stop()
+
+
+def test_status_says_when_the_log_was_deleted_under_the_running_service(
+        programme_file: Path, tmp_path: Path) -> None:
+    from deskbreak.store import open_store
+
+    path = tmp_path / "compliance.sqlite3"
+    office = Office(programme_file, MemoryStore(), FakeClock(START),
+                    open_log=lambda: open_store(path))
+    try:
+        assert office.socket("status")["data"]["log_notice"] is None
+        for name in ("compliance.sqlite3", "compliance.sqlite3-wal", "compliance.sqlite3-shm"):
+            (tmp_path / name).unlink(missing_ok=True)
+        assert office.socket("pause", **{"for": "30m"})["ok"]  # an event to write
+        data = office.socket("status")["data"]
+        assert "was deleted while deskbreak was running" in data["log_notice"]
+        assert (data["pending_events"], data["log_error"]) == (0, None)
+        assert path.exists()  # started again where reports look
+    finally:
+        office.stop()
+

@@ -116,8 +116,12 @@ def cmd_status(args: argparse.Namespace) -> int:
     if tray.get("visible") is False:
         print(f"No tray icon is shown: {tray.get('reason')}. Prompts still come as "
               "notifications and windows; `deskbreak pause`, `resume` and `break-now` work here.")
+    if data.get("log_notice"):
+        print(f"Compliance log: {data['log_notice']}.")
     if data.get("pending_events"):
-        print(f"Warning: {data['pending_events']} events wait to be written to the log")
+        why = f" ({data['log_error']})" if data.get("log_error") else ""
+        print(f"Warning: {data['pending_events']} events wait to be written to the log{why}; "
+              "they are kept and written as soon as it can be")
     return 0
 
 

@@ -119,6 +119,10 @@ class Dispatcher:
             "idle_error": app.sensors.idle_error,
             "idle_caveat": app.sensors.idle_caveat,
             "pending_events": app.store.pending_count,
+            #: Why events are pending, and what the user must know about the log (a damaged
+            #: log set aside, a log deleted or replaced while running).
+            "log_error": app.store.last_error,
+            "log_notice": app.store.notice,
             "pid": os.getpid(),
             #: The service's clock (faster than the wall clock under `run --speed`).
             "now": now.isoformat(),
