@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from deskbreak.core.safety import SAFETY_CARD, SafetyCard
-from deskbreak.ui import theme
+from deskbreak.ui.card_window import CardWindow
 
 if TYPE_CHECKING:
     import tkinter as tk
@@ -29,8 +29,6 @@ TITLE = "When to get help"
 COLUMN_WRAP = 370
 COLUMN_GAP = 20
 WRAP = 3 * COLUMN_WRAP + 2 * COLUMN_GAP
-#: The window never grows past the screen less this much; the text scrolls instead.
-SCREEN_ROOM = 110
 BULLET = "\u2022"
 
 
@@ -43,46 +41,18 @@ def build(card: SafetyCard = SAFETY_CARD) -> tk.Tk:
     """The window showing `card`, placed and mapped; the caller runs its main loop."""
     import tkinter as tk
 
-    root = tk.Tk(className="deskbreak")
-    root.withdraw()
-    palette = theme.apply(root)
-    root.title(TITLE)
-    fonts = {"title": theme.font(root, 16, "bold"), "heading": theme.font(root, 12, "bold"),
-             "text": theme.font(root, 11), "button": theme.font(root, 12, "bold")}
-
-    # The footer first, so "Close" always shows however small the screen.
-    footer = tk.Frame(root, padx=18, pady=12)
-    footer.pack(side="bottom", fill="x")
-    tk.Button(footer, text="Close", font=fonts["button"], default="active", width=8,
-              command=root.destroy).pack(side="right")
-    tk.Label(footer, text="Also in a terminal: deskbreak safety", font=fonts["text"],
-             fg=palette.muted).pack(side="left")
-
-    outer = tk.Frame(root)
-    outer.pack(side="top", fill="both", expand=True)
-    canvas = tk.Canvas(outer, highlightthickness=0, borderwidth=0, background=palette.background)
-    bar = tk.Scrollbar(outer, orient="vertical", command=canvas.yview)
-    canvas.configure(yscrollcommand=bar.set)
-    canvas.pack(side="left", fill="both", expand=True)
-    body = tk.Frame(canvas, padx=18, pady=14)
-    canvas.create_window(0, 0, window=body, anchor="nw")
-
-    def label(parent: tk.Misc, text: str, font: str, wrap: int = COLUMN_WRAP,
-              **pack: Any) -> tk.Label:
-        widget = tk.Label(parent, text=text, font=fonts[font], anchor="w", justify="left",
-                          wraplength=wrap)
-        widget.pack(fill="x", **pack)
-        return widget
-
-    label(body, card.title, "title", wrap=WRAP)
-    label(body, card.intro, "text", wrap=WRAP, pady=(4, 0))
+    window = CardWindow(TITLE, button="Close", hint="Also in a terminal: deskbreak safety")
+    label = window.label
+    body, fonts = window.body, window.fonts
+    label(body, card.title, "title", WRAP)
+    label(body, card.intro, "text", WRAP, pady=(4, 0))
     columns = tk.Frame(body)
     columns.pack(fill="x")
     for number, section in enumerate(card.sections):
         column = tk.Frame(columns)
         column.pack(side="left", fill="y", anchor="n", padx=(0 if number == 0 else COLUMN_GAP, 0))
-        label(column, section.heading, "heading", pady=(12, 2))
-        label(column, section.action, "text", pady=(0, 2))
+        label(column, section.heading, "heading", COLUMN_WRAP, pady=(12, 2))
+        label(column, section.action, "text", COLUMN_WRAP, pady=(0, 2))
         for sign in section.signs:
             # The bullet in a column of its own, so wrapped lines hang under the text.
             row = tk.Frame(column)
@@ -92,31 +62,10 @@ def build(card: SafetyCard = SAFETY_CARD) -> tk.Tk:
             tk.Label(row, text=sign, font=fonts["text"], anchor="w", justify="left",
                      wraplength=COLUMN_WRAP - 20).pack(side="left", fill="x")
         if section.after:
-            label(column, section.after, "text", pady=(2, 0))
-    label(body, card.not_a_diagnosis, "text", wrap=WRAP, pady=(14, 0))
-
-    root.update_idletasks()
-    wanted_h = body.winfo_reqheight()
-    room = root.winfo_screenheight() - SCREEN_ROOM - footer.winfo_reqheight()
-    canvas.configure(width=body.winfo_reqwidth(), height=min(wanted_h, room),
-                     scrollregion=(0, 0, body.winfo_reqwidth(), wanted_h))
-    if wanted_h > room:
-        bar.pack(side="right", fill="y")
-        for sequence, step in (("<Button-4>", -1), ("<Button-5>", 1)):
-            def on_wheel(_event: object, units: int = step) -> None:
-                canvas.yview_scroll(units, "units")
-
-            root.bind_all(sequence, on_wheel)
-    for sequence in ("<Return>", "<KP_Enter>", "<Escape>"):
-        root.bind(sequence, lambda _e: root.destroy())
-    root.protocol("WM_DELETE_WINDOW", root.destroy)
-    root.update_idletasks()
-    from deskbreak.ui.placement import place
-
-    # In the middle of the monitor the person is using, shrunk to fit it if need be.
-    place(root, root.winfo_reqwidth(), root.winfo_reqheight(), "center")
-    root.deiconify()
-    return root
+            label(column, section.after, "text", COLUMN_WRAP, pady=(2, 0))
+    label(body, card.not_a_diagnosis, "text", WRAP, pady=(14, 0))
+    window.show()
+    return window.root
 
 
 def main(argv: list[str] | None = None) -> int:

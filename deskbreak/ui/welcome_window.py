@@ -23,9 +23,9 @@ import logging
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from deskbreak.ui import theme
+from deskbreak.ui.card_window import CardWindow
 
 if TYPE_CHECKING:
     import tkinter as tk
@@ -43,8 +43,6 @@ COLUMN_WRAP = 420
 #: Sections in the left column (after the icon legend); the rest go on the right.
 LEFT_SECTIONS = ("When prompts come", "Take care")
 ICON_PIXELS = 24
-#: The window never grows past the screen less this much; the text scrolls instead.
-SCREEN_ROOM = 110
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
@@ -182,40 +180,12 @@ def run(title: str, content: tuple[Section, ...]) -> None:
     """Show the window until it is closed."""
     import tkinter as tk
 
-    root = tk.Tk(className="deskbreak")
-    root.withdraw()
-    palette = theme.apply(root)
-    root.title(title)
-    fonts = {"title": theme.font(root, 16, "bold"), "heading": theme.font(root, 12, "bold"),
-             "text": theme.font(root, 11), "button": theme.font(root, 12, "bold")}
-
-    footer = tk.Frame(root, padx=18, pady=12)
-    footer.pack(side="bottom", fill="x")
-    close = tk.Button(footer, text="Got it", font=fonts["button"], default="active", width=8,
-                      command=root.destroy)
-    close.pack(side="right")
-    tk.Label(footer, text="Reopen this from the tray menu: About deskbreak",
-             font=fonts["text"], fg=palette.muted).pack(side="left")
-
-    outer = tk.Frame(root)
-    outer.pack(side="top", fill="both", expand=True)
-    canvas = tk.Canvas(outer, highlightthickness=0, borderwidth=0, background=palette.background)
-    bar = tk.Scrollbar(outer, orient="vertical", command=canvas.yview)
-    canvas.configure(yscrollcommand=bar.set)
-    canvas.pack(side="left", fill="both", expand=True)
-    body = tk.Frame(canvas, padx=18, pady=14)
-    canvas.create_window(0, 0, window=body, anchor="nw")
-
-    def label(parent: tk.Misc, text: str, font: str, wrap: int = WRAP,
-              **pack: Any) -> tk.Label:
-        widget = tk.Label(parent, text=text, font=fonts[font], anchor="w", justify="left",
-                          wraplength=wrap)
-        widget.pack(fill="x", **pack)
-        return widget
-
-    label(body, title, "title")
+    window = CardWindow(title, button="Got it",
+                        hint="Reopen this from the tray menu: About deskbreak")
+    label, body, fonts = window.label, window.body, window.fonts
+    label(body, title, "title", WRAP)
     label(body, "deskbreak reminds you to take the short exercise breaks in your programme "
-          "and keeps a log of them for you and your physio.", "text", pady=(4, 0))
+          "and keeps a log of them for you and your physio.", "text", WRAP, pady=(4, 0))
     # Two columns: the icon and the timing on the left, the rest on the right, so the whole
     # text fits a laptop screen without scrolling.
     columns = tk.Frame(body)
@@ -224,46 +194,25 @@ def run(title: str, content: tuple[Section, ...]) -> None:
     left.pack(side="left", fill="y", anchor="n", padx=(0, 24))
     right = tk.Frame(columns)
     right.pack(side="left", fill="y", anchor="n")
-    label(left, "What the icon shows", "heading", pady=(12, 2))
+    label(left, "What the icon shows", "heading", WRAP, pady=(12, 2))
     photos: list[tk.PhotoImage] = []  # Tk forgets images nobody holds on to
     for look, text in ICON_LEGEND:
         row = tk.Frame(left)
         row.pack(fill="x", pady=1)
-        photo = _icon_photo(root, look)
+        photo = _icon_photo(window.root, look)
         photos.append(photo)
         tk.Label(row, image=photo, width=ICON_PIXELS + 8).pack(side="left", anchor="n")
         tk.Label(row, text=text, font=fonts["text"], anchor="w", justify="left",
                  wraplength=COLUMN_WRAP - ICON_PIXELS - 16).pack(side="left", fill="x")
     for section in content:
         column = left if section.heading in LEFT_SECTIONS else right
-        label(column, section.heading, "heading", pady=(12, 2))
+        label(column, section.heading, "heading", WRAP, pady=(12, 2))
         for line in section.lines:
-            label(column, line, "text", wrap=COLUMN_WRAP, pady=(0, 2))
-
-    root.update_idletasks()
-    wanted_h = body.winfo_reqheight()
-    room = root.winfo_screenheight() - SCREEN_ROOM - footer.winfo_reqheight()
-    canvas.configure(width=body.winfo_reqwidth(), height=min(wanted_h, room),
-                     scrollregion=(0, 0, body.winfo_reqwidth(), wanted_h))
-    if wanted_h > room:
-        bar.pack(side="right", fill="y")
-        for sequence, step in (("<Button-4>", -1), ("<Button-5>", 1)):
-            def on_wheel(_e: object, s: int = step) -> None:
-                canvas.yview_scroll(s, "units")
-
-            root.bind_all(sequence, on_wheel)
-    root.bind("<Return>", lambda _e: root.destroy())
-    root.bind("<KP_Enter>", lambda _e: root.destroy())
-    root.bind("<Escape>", lambda _e: root.destroy())
-    root.protocol("WM_DELETE_WINDOW", root.destroy)
-    root.update_idletasks()
-    from deskbreak.ui.placement import place
-
-    # In the middle of the monitor the person is using, shrunk to fit it if need be (the text
-    # then scrolls; the footer with "Got it" is packed first, so it always shows).
-    place(root, root.winfo_reqwidth(), root.winfo_reqheight(), "center")
-    root.deiconify()
-    root.mainloop()
+            label(column, line, "text", COLUMN_WRAP, pady=(0, 2))
+    # Centred on the person's monitor, shrunk to fit it if need be (the text then scrolls;
+    # the footer with "Got it" always shows).
+    window.show()
+    window.root.mainloop()
 
 
 def main(argv: list[str] | None = None) -> int:
