@@ -180,23 +180,14 @@ def run(days: list[date], today: date, writer: Any) -> None:
     closed."""
     import tkinter as tk
 
-    from deskbreak.ui.placement import place
-    from deskbreak.ui.prompt_window import _map_without_focus
+    from deskbreak.ui.placement import show_unasked
 
     root = tk.Tk(className="deskbreak")
     root.withdraw()
     root.title(TITLE)
     DiaryApp(root, days, today, writer.send)
     root.protocol("WM_DELETE_WINDOW", root.destroy)
-    try:
-        root.wm_attributes("-type", "dialog")
-    except tk.TclError:
-        pass  # not X11
-    root.wm_attributes("-topmost", True)
-    root.update_idletasks()
-    place(root, root.winfo_reqwidth(), root.winfo_reqheight(), "bottom-right")
-    _map_without_focus(root)
-    root.deiconify()
+    show_unasked(root, "bottom-right")
     root.mainloop()
 
 

@@ -85,12 +85,14 @@ from deskbreak.ui.guided_steps import (
     progress_text,
     seconds_left,
 )
-from deskbreak.ui.placement import place
+from deskbreak.ui.placement import place, show_unasked
 from deskbreak.ui.prompt_protocol import PromptRequest, RequestError, parse_request
 
 if TYPE_CHECKING:
     import tkinter
     import tkinter as tk
+
+    from deskbreak.adapters.monitors import Rect
 
 log = logging.getLogger(__name__)
 
@@ -255,6 +257,8 @@ class PromptApp:
         self._count_label: tk.Label | None = None
         self._progress_label: tk.Label | None = None
         self._canvas: tk.Canvas | None = None
+        #: The monitor the prompt opened on (set when it is first shown).
+        self._monitor: Rect | None = None
         self._buttons: dict[str, tk.Button] = {}
         self._wrapping: list[tuple[tk.Label, tk.Misc, int]] = []
         self.picture_frame: tk.Frame | None = None
@@ -283,15 +287,9 @@ class PromptApp:
 
     def show_initially(self) -> None:
         """Map the prompt in its corner without taking the focus (run() without mainloop)."""
-        try:
-            self.root.wm_attributes("-type", "dialog")
-        except self._tk.TclError:
-            pass  # not X11: the attribute does not exist there
-        self.root.wm_attributes("-topmost", True)
-        self.root.update_idletasks()
-        self._place_in_corner(self.root.winfo_reqwidth(), self.root.winfo_reqheight())
-        _map_without_focus(self.root)
-        self.root.deiconify()
+        # The monitor is chosen once, here: the guided view that replaces the prompt stays on
+        # it even if the pointer has moved on.
+        self._monitor = show_unasked(self.root, self.request.corner)
         self._after_layout()
 
     def listen(self, fd: int, leftover: bytes = b"", *, at_eof: bool = False) -> None:
@@ -386,8 +384,7 @@ class PromptApp:
     def _place_in_corner(self, width: int, height: int) -> None:
         # The monitor is chosen once, when the prompt opens: the guided view that replaces it
         # stays on the same monitor even if the pointer has moved on.
-        self._monitor = place(self.root, width, height, self.request.corner,
-                              getattr(self, "_monitor", None))
+        self._monitor = place(self.root, width, height, self.request.corner, self._monitor)
 
     def _new_body(self) -> tk.Frame:
         if self._body is not None:
@@ -900,40 +897,6 @@ def symptom_advice() -> str:
             "few minutes, carry on with your day and leave that exercise out until you have "
             "spoken to your physio. If it does not settle, the tray menu's \u201cWhen to get "
             "help\u201d (or \u201cdeskbreak safety\u201d) says what to do next.")
-
-
-def _map_without_focus(root: tk.Tk) -> None:
-    """Tell an X11 window manager not to focus the window when it first maps, and whose it is.
-
-    EWMH: `_NET_WM_USER_TIME` = 0 on the client (Tk's wrapper) window before mapping means the
-    user has not interacted with it, so the window manager must not give it focus.
-    `_NET_WM_PID` (which Tk does not set) lets the window manager offer to end a window that
-    stops answering, and lets tools tell this window from an older one with the same title.
-    Tk has no command for arbitrary properties, hence python-xlib. Elsewhere this does nothing.
-    """
-    if root.tk.call("tk", "windowingsystem") != "x11":
-        return
-    try:
-        from Xlib import Xatom
-        from Xlib import display as xdisplay
-    except ImportError:
-        log.warning("python-xlib is missing: the prompt may take keyboard focus")
-        return
-    root.update_idletasks()
-    try:
-        conn = xdisplay.Display(root.winfo_screen())
-    except Exception:  # Xlib raises several unrelated types for a bad display
-        log.warning("could not open the display to set _NET_WM_USER_TIME", exc_info=True)
-        return
-    try:
-        inner = conn.create_resource_object("window", root.winfo_id())
-        wrapper = inner.query_tree().parent
-        wrapper.change_property(conn.intern_atom("_NET_WM_USER_TIME"), Xatom.CARDINAL, 32, [0])
-        wrapper.change_property(conn.intern_atom("_NET_WM_PID"), Xatom.CARDINAL, 32,
-                                [os.getpid()])
-        conn.sync()
-    finally:
-        conn.close()
 
 
 def read_request(fd: int) -> tuple[bytes, bytes, bool]:

@@ -154,24 +154,14 @@ def run(trigger: str, writer: Any) -> None:
     """Show the questions until they are answered and the advice closed, or the window closed."""
     import tkinter as tk
 
-    from deskbreak.ui.placement import place
-    from deskbreak.ui.prompt_window import _map_without_focus
+    from deskbreak.ui.placement import show_unasked
 
     root = tk.Tk(className="deskbreak")
     root.withdraw()
     root.title(TITLE)
     ScreeningApp(root, trigger, writer.send)
     root.protocol("WM_DELETE_WINDOW", root.destroy)
-    try:
-        root.wm_attributes("-type", "dialog")
-    except tk.TclError:
-        pass  # not X11
-    root.wm_attributes("-topmost", True)
-    root.update_idletasks()
-    place(root, root.winfo_reqwidth(), root.winfo_reqheight(), "bottom-right")
-    root.geometry("")  # keep the placement, size to the content
-    _map_without_focus(root)
-    root.deiconify()
+    show_unasked(root, "bottom-right", follow_content=True)  # it shrinks to the advice later
     root.mainloop()
 
 
