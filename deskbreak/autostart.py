@@ -515,54 +515,12 @@ def windows_command_split(line: str) -> list[str]:
 
 
 # --------------------------------------------------------------------------------------------
-# `python -m deskbreak.autostart`: for the installer scripts, before the CLI is on PATH.
-
-
-USAGE = ("usage: python -m deskbreak.autostart enable|disable|status\n"
-         "       python -m deskbreak.autostart install [--systemd] | uninstall [--purge]")
-
-
-def _main(argv: Sequence[str]) -> int:
-    action, options = (argv[0], set(argv[1:])) if argv else ("", set())
-    allowed = {"install": {"--systemd"}, "uninstall": {"--purge"}}
-    if action not in ("enable", "disable", "status", *allowed) or \
-            not options <= allowed.get(action, set()):
-        print(USAGE, file=sys.stderr)
-        return 2
-    try:
-        if action == "enable":
-            print(f"deskbreak will start at login ({enable(default_command())})")
-        elif action == "disable":
-            print("autostart removed" if disable() else "autostart was not enabled")
-        elif action == "status":
-            report_status(input if sys.stdin.isatty() else None)
-        elif action == "install":
-            from deskbreak import desktop_integration
-
-            result = desktop_integration.install(systemd="--systemd" in options)
-            for path in result.written:
-                print(f"installed {path}")
-            for note in result.notes:
-                print(note)
-        else:
-            _uninstall("--purge" in options)
-    except DeskbreakError as error:
-        print(f"deskbreak: {error}", file=sys.stderr)
-        return error.exit_code
-    return 0
-
-
-def _uninstall(purge: bool) -> None:
-    from deskbreak import desktop_integration
-
-    result = desktop_integration.uninstall(purge=purge)
-    for path in result.removed:
-        print(f"removed {path}")
-    if result.kept:
-        print("Kept your data (remove it with --purge, or by hand):")
-        for folder in result.kept:
-            print(f"  {folder}")
+# `python -m deskbreak.autostart`: for the installer scripts, before the CLI is on PATH. The
+# command lives in deskbreak.desktop_integration, which builds on this module (install and
+# uninstall write more than the login entry).
 
 
 if __name__ == "__main__":
-    sys.exit(_main(sys.argv[1:]))
+    from deskbreak.desktop_integration import autostart_command
+
+    sys.exit(autostart_command(sys.argv[1:]))

@@ -30,6 +30,7 @@ from typing import Any
 
 from deskbreak import autostart
 from deskbreak.autostart import AutostartError, desktop_exec_quote
+from deskbreak.errors import DeskbreakError
 
 log = logging.getLogger(__name__)
 
@@ -445,6 +446,50 @@ def write_packaging_files(folder: Path) -> list[Path]:
     for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8")
     return [folder / name for name in files]
+
+
+# --------------------------------------------------------------------------------------------
+# `python -m deskbreak.autostart` and `deskbreak autostart`: the one command for both.
+
+
+USAGE = ("usage: python -m deskbreak.autostart enable|disable|status\n"
+         "       python -m deskbreak.autostart install [--systemd] | uninstall [--purge]")
+
+
+def autostart_command(argv: Sequence[str]) -> int:
+    """Run `enable`, `disable`, `status`, `install [--systemd]` or `uninstall [--purge]`;
+    returns the exit status (2 for a usage error)."""
+    action, options = (argv[0], set(argv[1:])) if argv else ("", set())
+    allowed = {"install": {"--systemd"}, "uninstall": {"--purge"}}
+    if action not in ("enable", "disable", "status", *allowed) or \
+            not options <= allowed.get(action, set()):
+        print(USAGE, file=sys.stderr)
+        return 2
+    try:
+        if action == "enable":
+            print(f"deskbreak will start at login ({autostart.enable(autostart.default_command())})")
+        elif action == "disable":
+            print("autostart removed" if autostart.disable() else "autostart was not enabled")
+        elif action == "status":
+            autostart.report_status(input if sys.stdin.isatty() else None)
+        elif action == "install":
+            result = install(systemd="--systemd" in options)
+            for path in result.written:
+                print(f"installed {path}")
+            for note in result.notes:
+                print(note)
+        else:
+            removed = uninstall(purge="--purge" in options)
+            for path in removed.removed:
+                print(f"removed {path}")
+            if removed.kept:
+                print("Kept your data (remove it with --purge, or by hand):")
+                for folder in removed.kept:
+                    print(f"  {folder}")
+    except DeskbreakError as error:
+        print(f"deskbreak: {error}", file=sys.stderr)
+        return error.exit_code
+    return 0
 
 
 if __name__ == "__main__":

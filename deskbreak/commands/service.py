@@ -200,7 +200,9 @@ def cmd_autostart(args: argparse.Namespace) -> int:
 
     if args.action in ("install", "uninstall"):
         flags = ["--systemd"] if args.systemd else ["--purge"] if args.purge else []
-        return autostart._main([args.action, *flags])
+        from deskbreak.desktop_integration import autostart_command
+
+        return autostart_command([args.action, *flags])
     if args.action == "enable":
         where = autostart.enable(autostart.default_command())
         print(f"deskbreak will start when you log in ({where})")
