@@ -116,11 +116,20 @@ def missed_days(answered: Iterable[date], today: date, first_use: date | None,
     return days
 
 
-def catch_up_days(events: Iterable[Event], today: date,
-                  limit: int = CATCH_UP_DAYS) -> list[date]:
-    """The earlier days to ask about at start-up (days off included), from the log's recent
-    `events` in time order: days since the first event, up to `limit` days back, with no diary
-    entry and no older one-word answer. Today is asked at its usual time, not here."""
+@dataclass(frozen=True)
+class DiaryGaps:
+    """What the log says about the headache diary at start-up."""
+
+    #: The earlier days to ask about, oldest first (days off included).
+    missed: list[date]
+    #: Whether today already has an answer (a restart must not ask again).
+    today_answered: bool
+
+
+def diary_gaps(events: Iterable[Event], today: date, limit: int = CATCH_UP_DAYS) -> DiaryGaps:
+    """From the log's recent `events` in time order: the earlier days since the first event,
+    up to `limit` days back, with no diary entry and no older one-word answer; and whether
+    today is answered."""
     answered: set[date] = set()
     first: date | None = None
     for event in events:
@@ -132,9 +141,14 @@ def catch_up_days(events: Iterable[Event], today: date,
                 answered.add(entry.day)
         elif isinstance(event, CheckinAnswered) and event.question == "headache":
             answered.add(event.at.date())
-    if first is None:
-        return []
-    return missed_days(answered, today, first, limit)
+    missed = [] if first is None else missed_days(answered, today, first, limit)
+    return DiaryGaps(missed, today in answered)
+
+
+def catch_up_days(events: Iterable[Event], today: date,
+                  limit: int = CATCH_UP_DAYS) -> list[date]:
+    """The earlier days to ask about at start-up (see `diary_gaps`)."""
+    return diary_gaps(events, today, limit).missed
 
 
 def diary_request(days: Iterable[date]) -> dict[str, Any]:

@@ -648,14 +648,24 @@ class Engine:
         self._plan.rotation[brk.name] = (start + len(chosen)) % len(ids)
         return tuple(chosen)
 
-    def _maybe_ask_headache(self, now: datetime) -> list[Event]:
+    def headache_question_due(self, now: datetime) -> bool:
+        """Whether today's headache question has come due (its time reached, in working hours)
+        and has not been asked yet."""
         checkins = self.programme.settings.checkins
         hours = self.programme.settings.working_hours
         if not checkins.headache_daily or self._plan.headache_asked_on == now.date():
-            return []
+            return False
         ask_at = checkins.headache_at or _minus(hours.end, HEADACHE_QUESTION_BEFORE_END)
-        if (self.sitting.presence is Presence.SITTING and hours.contains(now)
-                and now.time().replace(tzinfo=None) >= ask_at and self._plan.open is None):
+        return hours.contains(now) and now.time().replace(tzinfo=None) >= ask_at
+
+    def headache_asked(self, day: date) -> None:
+        """Today's headache question needs no asking any more: the service found it answered
+        in the log after a restart, or asked it together with the earlier days."""
+        self._plan.headache_asked_on = day
+
+    def _maybe_ask_headache(self, now: datetime) -> list[Event]:
+        if (self.headache_question_due(now) and self.sitting.presence is Presence.SITTING
+                and self._plan.open is None):
             self._plan.headache_asked_on = now.date()
             return [CheckinDue(at=now, question="headache")]
         return []

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from deskbreak.core.clock import Clock
-from deskbreak.core.diary import CATCH_UP_DAYS, catch_up_days
+from deskbreak.core.diary import CATCH_UP_DAYS, diary_gaps
 from deskbreak.core.engine import Engine
 from deskbreak.core.events import (
     BoutEnded,
@@ -148,7 +148,9 @@ class App:
     def ask_missed_headache_days(self) -> None:
         """When the programme keeps a headache diary, ask about the earlier days nobody answered
         (days off included, back to a week), read from the log. Today is asked at its usual
-        time. Posted after start-up, so the tray never waits for it."""
+        time, or with those days when that time has passed already, and never again when the
+        log has today's answer (a restart). Posted after start-up, so the tray never waits
+        for it; ticks are queued after it, so today cannot be asked twice."""
         if not self.engine.programme.settings.checkins.headache_daily:
             return
         now = self.clock.now()
@@ -158,9 +160,16 @@ class App:
         # that is not "missed". Check-ins and diary entries say which days were answered.
         events = self.store.events(since=since, kinds=[
             CheckinAnswered.KIND, HeadacheDiary.KIND, BoutEnded.KIND, ProgrammeLoaded.KIND])
-        days = catch_up_days(events, now.date())
+        gaps = diary_gaps(events, now.date())
+        days = list(gaps.missed)
+        if gaps.today_answered:
+            self.engine.headache_asked(now.date())  # restarted after answering: not again
+        elif days and self.engine.headache_question_due(now):
+            # Started after today's question time: one window for every day, not two.
+            self.engine.headache_asked(now.date())
+            days.append(now.date())
         if days:
-            log.info("asking about %d missed headache diary day(s)", len(days))
+            log.info("asking about %d headache diary day(s) at start", len(days))
             self.presenter.ask_headache(days)
 
     def finish(self, reason: str) -> None:
