@@ -51,8 +51,12 @@ class DesktopPresenter:
         self._window_args = window_args
         #: `deskbreak run --speed` runs the clock faster; expiries are in real seconds.
         self._speed = speed
+        #: The prompt's window and the prompt it shows. The check-in and screening windows
+        #: are kept apart (`_other_windows`), so one opening while a prompt is up never makes
+        #: the service lose the prompt's window (and open a second one on `break-now`).
         self._window: subprocess.Popen[str] | None = None
         self._window_prompt: int | None = None
+        self._other_windows: list[subprocess.Popen[str]] = []
         #: The open prompt's card (read by the notification's action thread for its id only).
         self._card: PromptCard | None = None
         self.notifier: Notifier | None = None
@@ -144,7 +148,11 @@ class DesktopPresenter:
             stdin.close()
         except OSError as error:
             log.warning("prompt window did not take its spec: %s", error)
-        self._window, self._window_prompt = process, prompt_id
+        if prompt_id is None:
+            self._other_windows = [w for w in self._other_windows if w.poll() is None]
+            self._other_windows.append(process)
+        else:
+            self._window, self._window_prompt = process, prompt_id
         threading.Thread(target=self._read_window, args=(stdout, prompt_id),
                          name="prompt-window-reader", daemon=True).start()
 
@@ -193,8 +201,9 @@ class DesktopPresenter:
             log.warning("notification failed: %s", error)
 
     def close(self) -> None:
-        if self._window is not None and self._window.poll() is None:
-            self._window.terminate()
+        for window in (self._window, *self._other_windows):
+            if window is not None and window.poll() is None:
+                window.terminate()
         notifier = self.notifier
         if notifier is not None:
             for name, step in (("close", notifier.close), ("shutdown", notifier.shutdown)):
