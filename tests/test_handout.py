@@ -53,6 +53,8 @@ class _Pages(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.pages: list[list[str]] = []
+        #: Per page, the exercises shown in full (steps and cautions), not as a one-line entry.
+        self.full: list[list[str]] = []
         self.pictured: list[str] = []
         self._exercise: str | None = None
 
@@ -60,9 +62,12 @@ class _Pages(HTMLParser):
         found = dict(attrs)
         if tag == "section" and found.get("data-phase"):
             self.pages.append([])
+            self.full.append([])
         if tag == "article" and found.get("data-exercise"):
             self._exercise = found["data-exercise"]
             self.pages[-1].append(self._exercise or "")
+            if "brief" not in (found.get("class") or ""):
+                self.full[-1].append(self._exercise or "")
         if tag in ("svg", "img") and self._exercise:
             self.pictured.append(self._exercise)
             self._exercise = None
@@ -78,6 +83,12 @@ def test_the_handout_has_a_page_per_phase_with_the_exercises_of_that_phase() -> 
     # Phase 2 adds the isometrics to the neck break; every exercise has its picture.
     assert "cervical-isometrics" in second and "cervical-isometrics" not in first
     assert sorted(parsed.pictured) == sorted(first + second)
+    # Phase 1 in full; phase 2 in full only what is new, the rest one line each, the changed
+    # dose beside the old one.
+    assert parsed.full == [first, ["cervical-isometrics"]]
+    assert set(second) == set(first) | {"cervical-isometrics"}
+    assert "now 5 reps, hold 10 s <span class=\"was\">(was 5 reps, hold 5 s)</span>" in page
+    assert "(steps and cautions as in Phase 1: settle)" in page
     # The dates, the phase in force, and each phase's own doses and schedule.
     assert "Phase 1: settle (weeks 1-2): Monday 7 December 2026 to Sunday 20 December 2026" \
         in page
@@ -94,6 +105,10 @@ def test_the_handout_has_a_page_per_phase_with_the_exercises_of_that_phase() -> 
     for section in SAFETY_CARD.sections:
         assert section.heading in page
     assert "These exercises should feel easy." in page
+    # The notes as paragraphs, not with the YAML file's line breaks.
+    assert '<p class="notes">These exercises should feel easy. Move slowly and stay in a ' \
+        "comfortable range: a mild stretch is fine, sharp pain is not." in page
+    assert page.count('<p class="notes">') == 2
     assert "Your review: Monday 4 January 2027." in page
     assert "@page { size: A4;" in page
 
@@ -141,8 +156,9 @@ def test_the_pdf_shows_every_library_exercise_with_its_picture_on_a4(tmp_path: P
     assert result.stdout.splitlines() == [f"wrote {html_out}", f"wrote {pdf_out}"]
     pages, size = _pdf_pages(pdf_out)
     assert "(A4)" in size and pages >= 5
-    text = subprocess.run(["pdftotext", "-layout", str(pdf_out), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    # In reading order (two exercises to a row), with lines joined: a dose may wrap.
+    text = " ".join(subprocess.run(["pdftotext", str(pdf_out), "-"], capture_output=True,
+                                   text=True, check=True).stdout.split())
     for exercise in load_library().values():
         assert exercise.title in text, f"{exercise.title} is missing from the PDF"
         assert exercise.dose_text() in text
@@ -173,3 +189,30 @@ def test_a_pdf_for_us_letter_paper_from_a_shipped_template_name(tmp_path: Path) 
     assert result.returncode == 0, result.stderr
     pages, size = _pdf_pages(pdf_out)
     assert "(letter)" in size and pages >= 3
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not HAS_PDF_TOOLS, reason="needs Chromium and poppler-utils")
+def test_a_later_phase_fits_one_page_and_the_whole_template_handout_is_five_a4_pages(
+        tmp_path: Path) -> None:
+    """Phase 1's eight exercises in full, two to a row; phase 2 on one page; then one page of
+    notes, review and the safety card (it was ten pages with one exercise to a row and every
+    phase in full)."""
+    pdf_out = tmp_path / "handout.pdf"
+    result = run_cli("programme", "handout", str(TEMPLATE), "--out", str(pdf_out), timeout=180)
+    assert result.returncode == 0, result.stderr
+    pages, size = _pdf_pages(pdf_out)
+    assert "(A4)" in size
+    texts = [subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), str(pdf_out), "-"],
+                            capture_output=True, text=True, check=True).stdout
+             for n in range(1, pages + 1)]
+    starts = [n for n, text in enumerate(texts) if "When your breaks come" in text]
+    closing = next(n for n, text in enumerate(texts) if "Notes, safety and your review" in text)
+    assert len(starts) == 2 and starts[0] == 0
+    assert closing == starts[1] + 1 == pages - 1  # phase 2 on one page, the closing on one
+    assert pages <= 5
+    assert "Call an ambulance now" in texts[closing] and "deskbreak from the programme" in \
+        texts[closing]
+    subprocess.run(["pdftoppm", "-r", "60", "-f", str(starts[1] + 1), "-l", str(starts[1] + 1),
+                    "-png", str(pdf_out), str(tmp_path / "phase2")], check=True)
+    shutil.copy(next(tmp_path.glob("phase2*.png")), DOCS / "handout-phase-2.png")

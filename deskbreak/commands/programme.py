@@ -110,9 +110,10 @@ def register(subparsers: Any) -> None:
 
     handout = sub.add_parser(
         "handout", help="write the patient's handout: HTML, or PDF where Chromium is installed",
-        description="Write a printable handout for the patient: a page per phase with each "
-        "exercise's picture, dose, steps and cautions and the break schedule, then your notes, "
-        "the safety card and the review date.")
+        description="Write a printable handout for the patient: a page per phase with the "
+        "break schedule and each exercise's picture, dose, steps and cautions (a later phase "
+        "shows in full only what it adds, and new doses beside the old), then your notes, the "
+        "safety card and the review date.")
     handout.add_argument("file", metavar="FILE",
                          help="a programme file, or the name of a shipped example or template")
     handout.add_argument("--out", type=Path, metavar="OUT",

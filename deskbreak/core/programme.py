@@ -7,6 +7,7 @@ holds a `Programme` can trust every value in it.
 from __future__ import annotations
 
 import enum
+import re
 from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -350,3 +351,22 @@ class Programme:
             if brk.name == name:
                 return brk
         raise KeyError(name)
+
+
+def reflow(text: str) -> str:
+    """Text from a YAML block with its line breaks undone: single newlines become spaces,
+    blank lines stay paragraph breaks, and list lines ("- ...") keep their own line."""
+    paragraphs = re.split(r"\n\s*\n", text.strip())
+    out: list[str] = []
+    for paragraph in paragraphs:
+        lines: list[str] = []
+        for raw in paragraph.splitlines():
+            line = raw.strip()
+            if not line:
+                continue
+            if lines and not re.match(r"^([-*\u2022]|\d+[.)])\s", line):
+                lines[-1] += " " + line
+            else:
+                lines.append(line)
+        out.append("\n".join(lines))
+    return "\n\n".join(p for p in out if p)

@@ -1,8 +1,12 @@
 """The patient handout: one printable HTML page per phase, and a PDF of it through Chromium.
 
 Each phase page has the break schedule in plain words and every exercise of that phase with its
-picture, dose, steps and cautions (the exercise's own, then the built-in stop rules). The last
-page has the physio's notes, the safety card and the review date. The page is one self-contained
+picture and dose. The first phase shows each exercise in full (picture, dose, steps and its own
+cautions, under the built-in stop rules said once per page), two to a row, so a phase of eight
+exercises fits one page. A later phase shows in full only what is new in it; an exercise it
+keeps is one line with its picture and dose (the new dose beside the old one when it changed),
+pointing back to the phase that shows its steps, and dropped exercises are named. The last page
+has the physio's notes, the review date and the safety card. The page is one self-contained
 file (figures inline as SVG, a physio's own pictures as data URIs), styled for A4 or US Letter.
 """
 
@@ -19,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from deskbreak.core.programme import BreakKind, Exercise, Phase, Programme
+from deskbreak.core.programme import BreakKind, Exercise, Phase, Programme, reflow
 from deskbreak.core.safety import BUILT_IN_STOP_RULES, SAFETY_CARD, SafetyCard
 from deskbreak.core.units import format_duration
 from deskbreak.errors import DeskbreakError
@@ -31,7 +35,10 @@ BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stab
 #: How long Chromium may take to print the handout before we give up.
 PRINT_TIMEOUT_SECONDS = 120
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-FIGURE_WIDTH_MM = 54
+#: Picture heights: a full exercise card, and the one-line entry of an exercise kept from an
+#: earlier phase.
+FIGURE_HEIGHT_MM = 25
+BRIEF_HEIGHT_MM = 11
 
 
 @dataclass(frozen=True)
@@ -73,7 +80,8 @@ def handout_html(programme: Programme, *, today: date, paper: str = "a4",
     parts = [_head(programme, paper)]
     all_stages = stages(programme, today)
     for number, stage in enumerate(all_stages, start=1):
-        parts.append(_stage_page(programme, stage, number, len(all_stages), today))
+        earlier = all_stages[:number - 1]
+        parts.append(_stage_page(programme, stage, number, len(all_stages), today, earlier))
     parts.append(_closing_page(programme, card))
     parts.append("</body></html>\n")
     return "".join(parts)
@@ -93,10 +101,10 @@ def _head(programme: Programme, paper: str) -> str:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{_e(programme.title)}: your exercise handout</title>
 <style>
-@page {{ size: {PAPERS[paper]}; margin: 13mm 14mm 14mm 14mm; }}
+@page {{ size: {PAPERS[paper]}; margin: 11mm 13mm 11mm 13mm; }}
 * {{ box-sizing: border-box; }}
 html {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
-body {{ font: 9.5pt/1.34 "DejaVu Sans", Verdana, Arial, sans-serif; color: #1f2a37;
+body {{ font: 9pt/1.3 "DejaVu Sans", Verdana, Arial, sans-serif; color: #1f2a37;
         margin: 0 auto; max-width: 182mm; padding: 6mm 0; }}
 @media print {{ body {{ padding: 0; max-width: none; }} }}
 h1 {{ font-size: 17pt; margin: 0 0 1mm; }}
@@ -115,14 +123,25 @@ p {{ margin: 0 0 2mm; }}
                margin-bottom: 2mm; break-inside: avoid; }}
 .stop-rules h3 {{ color: #9a3412; font-size: 10.5pt; }}
 .stop-rules ul {{ columns: 2; column-gap: 6mm; margin: 0; }}
-.exercise {{ display: flex; gap: 5mm; break-inside: avoid; page-break-inside: avoid;
-             border-top: 1px solid #cbd2d9; padding: 2.5mm 0 1.5mm; }}
-.exercise .picture {{ flex: 0 0 {FIGURE_WIDTH_MM}mm; }}
-.exercise .picture svg, .exercise .picture img {{ width: 100%; height: auto;
-                                                  max-height: {FIGURE_WIDTH_MM}mm;
-                                                  object-fit: contain;
+.exercises {{ display: grid; grid-template-columns: 1fr 1fr; column-gap: 6mm; }}
+.exercises.brief {{ grid-template-columns: 1fr 1fr 1fr; column-gap: 4mm; }}
+.exercise.brief h3 {{ font-size: 9.5pt; }}
+.exercise {{ break-inside: avoid; page-break-inside: avoid; display: block;
+             border-top: 1px solid #cbd2d9; padding: 2mm 0 1mm; }}
+.exercise .picture {{ float: left; margin: 0 3mm 1mm 0; }}
+.exercise .picture svg, .exercise .picture img {{ display: block; width: auto;
+                                                  height: {FIGURE_HEIGHT_MM}mm;
+                                                  max-width: 46mm; object-fit: contain;
                                                   border: 1px solid #cbd2d9; }}
-.exercise .text {{ flex: 1 1 auto; }}
+.exercise ol, .exercise .cautions, .exercise .side-note {{ clear: left; }}
+.exercise.brief {{ display: flex; gap: 3mm; align-items: center; padding: 1mm 0 0.5mm; }}
+.exercise.brief .picture {{ float: none; margin: 0; }}
+.exercise.brief .picture svg, .exercise.brief .picture img {{ height: {BRIEF_HEIGHT_MM}mm;
+                                                              margin: 0; }}
+.exercise.brief .dose {{ margin: 0; }}
+.was {{ font-weight: normal; color: #475569; }}
+h3.group {{ margin: 2.5mm 0 1mm; }}
+.dropped {{ margin: 1mm 0 2mm; }}
 .dose {{ font-weight: bold; margin-bottom: 1mm; }}
 .summary {{ color: #475569; }}
 ol, ul {{ margin: 0 0 1.5mm; padding-left: 5mm; }}
@@ -130,8 +149,10 @@ li {{ margin: 0 0 0.4mm; }}
 .cautions li {{ color: #9a3412; list-style: none; margin-left: -5mm; }}
 .cautions li::before {{ content: "\\26A0\\FE0E  "; }}
 .side-note {{ color: #475569; font-size: 9pt; }}
-.card section {{ border: 1.5px solid #9a3412; border-radius: 2mm; padding: 2mm 3.5mm;
-                 margin-bottom: 2.5mm; break-inside: avoid; }}
+.card .sections {{ display: flex; gap: 3mm; align-items: stretch; margin-bottom: 2.5mm; }}
+.card section {{ flex: 1 1 0; border: 1.5px solid #9a3412; border-radius: 2mm;
+                 padding: 1.5mm 2.5mm; break-inside: avoid; font-size: 8.5pt; }}
+.card section ul {{ padding-left: 4mm; }}
 .card section.emergency {{ border-width: 2.5px; }}
 .card h3 {{ color: #9a3412; }}
 .notes {{ white-space: pre-line; }}
@@ -156,13 +177,16 @@ def _masthead(programme: Programme, heading: str, badge: str = "") -> str:
             f"<h2>{_e(heading)}{badge_html}</h2></header>")
 
 
-def _stage_heading(programme: Programme, stage: Stage, number: int, total: int) -> str:
+def _stage_name(stage: Stage, number: int, total: int) -> str:
     if stage.phase is None:
-        name = "Your exercises" if total == 1 else "Your exercises between phases"
-    else:
-        name = stage.phase.name or f"Phase {number}"
-        if stage.phase.from_week is not None:
-            name += f" ({stage.phase.when()})"
+        return "Your exercises" if total == 1 else "Your exercises between phases"
+    return stage.phase.name or f"Phase {number}"
+
+
+def _stage_heading(programme: Programme, stage: Stage, number: int, total: int) -> str:
+    name = _stage_name(stage, number, total)
+    if stage.phase is not None and stage.phase.from_week is not None:
+        name += f" ({stage.phase.when()})"
     # Week numbers become dates only when the programme says when week 1 starts.
     dated = stage.first is not None and (programme.starts is not None or (
         stage.phase is not None and stage.phase.from_date is not None))
@@ -179,7 +203,7 @@ def _in_force(stage: Stage, today: date) -> bool:
 
 
 def _stage_page(programme: Programme, stage: Stage, number: int, total: int,
-                today: date) -> str:
+                today: date, earlier: Sequence[Stage] = ()) -> str:
     badge = "In force now" if total > 1 and _in_force(stage, today) else ""
     out = [f'<section class="page" data-phase="{number}">',
            _masthead(programme, _stage_heading(programme, stage, number, total), badge)]
@@ -189,11 +213,64 @@ def _stage_page(programme: Programme, stage: Stage, number: int, total: int,
     rules = "".join(f"<li>{_e(rule)}</li>" for rule in BUILT_IN_STOP_RULES)
     out.append(f'<div class="stop-rules"><h3>For every exercise</h3>'
                f'<ul class="cautions">{rules}</ul></div>')
-    out.append('<div class="exercises">')
-    for exercise in _exercises_in_order(stage.view):
-        out.append(_exercise_card(exercise))
-    out.append("</div></section>\n")
+    exercises = _exercises_in_order(stage.view)
+    if not earlier:
+        out.append('<div class="exercises">')
+        out.extend(_exercise_card(exercise) for exercise in exercises)
+        out.append("</div>")
+    else:
+        out.append(_changes(programme, exercises, earlier, total))
+    out.append("</section>\n")
     return "".join(out)
+
+
+def _changes(programme: Programme, exercises: Sequence[Exercise], earlier: Sequence[Stage],
+             total: int) -> str:
+    """A later phase's exercises: the new ones in full, the kept ones in a line each, pointing
+    back to the latest earlier phase that shows their steps, and the dropped ones named."""
+    shown_in: dict[str, tuple[Exercise, str]] = {}
+    for number, stage in enumerate(earlier, start=1):
+        name = _stage_name(stage, number, total)
+        for exercise in _exercises_in_order(stage.view):
+            shown_in[exercise.id] = (exercise, name)
+    before = _exercises_in_order(earlier[-1].view)
+    new = [e for e in exercises if e.id not in shown_in or _steps_differ(e, shown_in[e.id][0])]
+    kept = [e for e in exercises if e not in new]
+    out = []
+    if new:
+        out.append('<h3 class="group">New in this phase</h3><div class="exercises">')
+        out.extend(_exercise_card(exercise) for exercise in new)
+        out.append("</div>")
+    if kept:
+        sources = list(dict.fromkeys(shown_in[e.id][1] for e in kept))
+        out.append('<h3 class="group">Carried on from before <span class="was">(steps and '
+                   f"cautions as in {_e(' and '.join(sources))})</span></h3>"
+                   '<div class="exercises brief">')
+        for exercise in kept:
+            out.append(_brief_card(exercise, shown_in[exercise.id][0]))
+        out.append("</div>")
+    current = {e.id for e in exercises}
+    dropped = [e.title for e in before if e.id not in current]
+    if dropped:
+        out.append(f'<p class="dropped"><b>No longer in your breaks:</b> '
+                   f"{_e(', '.join(dropped))}.</p>")
+    return "".join(out)
+
+
+def _steps_differ(now: Exercise, then: Exercise) -> bool:
+    return (now.title, now.steps, now.cautions, now.image, now.figure) != (
+        then.title, then.steps, then.cautions, then.image, then.figure)
+
+
+def _brief_card(exercise: Exercise, previous: Exercise) -> str:
+    dose, old = exercise.dose_text(), previous.dose_text()
+    changed = f' <span class="was">(was {_e(old)})</span>' if dose != old else ""
+    label = "now " if dose != old else ""
+    return (f'<article class="exercise brief" data-exercise="{_e(exercise.id)}">'
+            f'<div class="picture">{picture_html(exercise)}</div><div class="text">'
+            f"<h3>{_e(exercise.title)}</h3>"
+            f'<div class="dose">{label}{_e(dose)}{changed}</div>'
+            "</div></article>")
 
 
 def _days_text(days: Iterable[int]) -> str:
@@ -275,19 +352,23 @@ def _closing_page(programme: Programme, card: SafetyCard) -> str:
     out = ['<section class="page closing">',
            _masthead(programme, "Notes, safety and your review")]
     if programme.notes:
-        out.append(f'<h2>Notes from your physiotherapist</h2><p class="notes">'
-                   f"{_e(programme.notes.strip())}</p>")
+        # The file's own line breaks undone (they are where the YAML was wrapped), blank
+        # lines kept as paragraphs and list lines on lines of their own.
+        paragraphs = "".join(f'<p class="notes">{_e(p)}</p>'
+                             for p in reflow(programme.notes).split("\n\n"))
+        out.append(f"<h2>Notes from your physiotherapist</h2>{paragraphs}")
     if programme.review:
         out.append(f'<div class="review">Your review: {_e(_day(programme.review))}. Bring this '
                    "sheet and tell your physiotherapist how the exercises went.</div>")
-    out.append(f'<div class="card"><h2>{_e(card.title)}</h2><p>{_e(card.intro)}</p>')
+    out.append(f'<div class="card"><h2>{_e(card.title)}</h2><p>{_e(card.intro)}</p>'
+               '<div class="sections">')
     for section in card.sections:
         signs = "".join(f"<li>{_e(s)}</li>" for s in section.signs)
         after = f"<p>{_e(section.after)}</p>" if section.after else ""
         out.append(f'<section class="{_e(section.key.replace("_", "-"))} '
                    f'{_e(section.key)}"><h3>{_e(section.heading)}</h3>'
                    f"<p>{_e(section.action)}</p><ul>{signs}</ul>{after}</section>")
-    out.append(f"<p>{_e(card.not_a_diagnosis)}</p></div>")
+    out.append(f"</div><p>{_e(card.not_a_diagnosis)}</p></div>")
     out.append("<footer>Made with deskbreak from the programme file"
                + (f" {_e(Path(programme.source).name)}" if programme.source else "")
                + ".</footer></section>\n")

@@ -66,7 +66,6 @@ import json
 import logging
 import math
 import os
-import re
 import sys
 import time
 from collections.abc import Callable
@@ -74,6 +73,7 @@ from datetime import date
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal
 
+from deskbreak.core.programme import reflow
 from deskbreak.core.units import format_duration
 from deskbreak.ui import theme
 from deskbreak.ui.guided_steps import (
@@ -124,25 +124,6 @@ STOP_REASONS = (
     ("symptoms", "Pain, dizziness or another symptom"),
     ("other", "Another reason"),
 )
-
-
-def reflow(text: str) -> str:
-    """Text from a YAML block with its line breaks undone: single newlines become spaces,
-    blank lines stay paragraph breaks, and list lines ("- ...") keep their own line."""
-    paragraphs = re.split(r"\n\s*\n", text.strip())
-    out: list[str] = []
-    for paragraph in paragraphs:
-        lines: list[str] = []
-        for raw in paragraph.splitlines():
-            line = raw.strip()
-            if not line:
-                continue
-            if lines and not re.match(r"^([-*\u2022]|\d+[.)])\s", line):
-                lines[-1] += " " + line
-            else:
-                lines.append(line)
-        out.append("\n".join(lines))
-    return "\n\n".join(p for p in out if p)
 
 
 def notes_open_today(state_dir: Path, today: date, notes: str) -> bool:

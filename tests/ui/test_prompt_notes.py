@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from deskbreak.ui.prompt_window import notes_open_today, reflow
+from deskbreak.core.programme import reflow
+from deskbreak.ui.prompt_window import notes_open_today
 
 YAML_NOTES = """These exercises should feel easy. Move slowly and stay in a comfortable range: a mild
 stretch is fine, sharp pain is not.
