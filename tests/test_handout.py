@@ -216,3 +216,32 @@ def test_a_later_phase_fits_one_page_and_the_whole_template_handout_is_five_a4_p
     subprocess.run(["pdftoppm", "-r", "60", "-f", str(starts[1] + 1), "-l", str(starts[1] + 1),
                     "-png", str(pdf_out), str(tmp_path / "phase2")], check=True)
     shutil.copy(next(tmp_path.glob("phase2*.png")), DOCS / "handout-phase-2.png")
+
+
+def test_a_phase_that_only_changes_doses_and_drops_one_lists_them_and_names_the_dropped(
+        tmp_path: Path) -> None:
+    path = tmp_path / "two.yaml"
+    path.write_text("""\
+deskbreak: 1
+title: Two phases
+starts: 2026-12-07
+breaks:
+  - {name: Neck, kind: micro, every: 30m, duration: 90s,
+     exercises: [chin-tuck, eye-break, shoulder-rolls]}
+phases:
+  - {name: Early, from_week: 1, until_week: 2}
+  - name: Later
+    from_week: 3
+    exercises: {chin-tuck: {reps: 10}}
+    breaks: {Neck: {remove: [eye-break]}}
+""", encoding="utf-8")
+    page = handout_html(load_programme(path), today=date(2026, 12, 7))
+    parsed = _Pages()
+    parsed.feed(page)
+    assert parsed.full == [["chin-tuck", "eye-break", "shoulder-rolls"], []]
+    assert parsed.pages[1] == ["chin-tuck", "shoulder-rolls"]
+    assert "New in this phase" not in page
+    assert '<div class="kept across">' in page  # no new exercise to sit beside
+    assert "(steps and cautions as in Early)" in page
+    assert "<b>No longer in your breaks:</b> Eye break.</p>" in page
+    assert re.search(r"now 10 reps[^<]*<span class=\"was\">\(was \d+ reps", page)

@@ -125,6 +125,8 @@ p {{ margin: 0 0 2mm; }}
 .stop-rules ul {{ columns: 2; column-gap: 6mm; margin: 0; }}
 .exercises {{ display: grid; grid-template-columns: 1fr 1fr; column-gap: 6mm; }}
 .exercises.brief {{ grid-template-columns: 1fr 1fr 1fr; column-gap: 4mm; }}
+.kept.across {{ grid-column: 1 / -1; }}
+.kept.beside h3.group {{ margin-top: 0; padding-top: 2mm; }}
 .exercise.brief h3 {{ font-size: 9.5pt; }}
 .exercise {{ break-inside: avoid; page-break-inside: avoid; display: block;
              border-top: 1px solid #cbd2d9; padding: 2mm 0 1mm; }}
@@ -135,7 +137,8 @@ p {{ margin: 0 0 2mm; }}
                                                   border: 1px solid #cbd2d9; }}
 .exercise ol, .exercise .cautions, .exercise .side-note {{ clear: left; }}
 .exercise.brief {{ display: flex; gap: 3mm; align-items: center; padding: 1mm 0 0.5mm; }}
-.exercise.brief .picture {{ float: none; margin: 0; }}
+.exercise.brief .picture {{ float: none; margin: 0; flex: 0 0 18mm; }}
+.exercise.brief .picture svg, .exercise.brief .picture img {{ margin: 0 auto; }}
 .exercise.brief .picture svg, .exercise.brief .picture img {{ height: {BRIEF_HEIGHT_MM}mm;
                                                               margin: 0; }}
 .exercise.brief .dose {{ margin: 0; }}
@@ -238,17 +241,22 @@ def _changes(programme: Programme, exercises: Sequence[Exercise], earlier: Seque
     kept = [e for e in exercises if e not in new]
     out = []
     if new:
-        out.append('<h3 class="group">New in this phase</h3><div class="exercises">')
-        out.extend(_exercise_card(exercise) for exercise in new)
-        out.append("</div>")
+        out.append('<h3 class="group">New in this phase</h3>')
+    out.append('<div class="exercises">')
+    out.extend(_exercise_card(exercise) for exercise in new)
     if kept:
+        # Beside the last new exercise when it is alone on its row (one list), else across
+        # the page (three to a row).
+        beside = len(new) % 2 == 1
         sources = list(dict.fromkeys(shown_in[e.id][1] for e in kept))
-        out.append('<h3 class="group">Carried on from before <span class="was">(steps and '
+        out.append(f'<div class="kept {"beside" if beside else "across"}">'
+                   '<h3 class="group">Carried on from before <span class="was">(steps and '
                    f"cautions as in {_e(' and '.join(sources))})</span></h3>"
-                   '<div class="exercises brief">')
+                   f'<div class="{"brief-list" if beside else "exercises brief"}">')
         for exercise in kept:
             out.append(_brief_card(exercise, shown_in[exercise.id][0]))
-        out.append("</div>")
+        out.append("</div></div>")
+    out.append("</div>")
     current = {e.id for e in exercises}
     dropped = [e.title for e in before if e.id not in current]
     if dropped:
