@@ -512,15 +512,3 @@ def windows_command_split(line: str) -> list[str]:
     except ValueError:
         args = rest.split()
     return [program, *args]
-
-
-# --------------------------------------------------------------------------------------------
-# `python -m deskbreak.autostart`: for the installer scripts, before the CLI is on PATH. The
-# command lives in deskbreak.desktop_integration, which builds on this module (install and
-# uninstall write more than the login entry).
-
-
-if __name__ == "__main__":
-    from deskbreak.desktop_integration import autostart_command
-
-    sys.exit(autostart_command(sys.argv[1:]))
