@@ -113,11 +113,15 @@ def cmd_status(args: argparse.Namespace) -> int:
         print("Neck exercise prompts are paused for the rest of the day after your answers "
               "to the safety questions; movement breaks go on.")
     tray = data.get("tray") or {}
-    if tray.get("visible") is False:
-        print(f"No tray icon is shown: {tray.get('reason')}. Prompts still come as "
-              "notifications and windows; `deskbreak pause`, `resume` and `break-now` work here.")
+    reason = str(tray.get("reason") or "")
+    if tray.get("visible") is False and reason.startswith("console mode"):
+        print(f"Running in {reason}: prompts appear in its terminal; `deskbreak pause`, "
+              "`resume` and `break-now` work here.")
+    elif tray.get("visible") is False:
+        print(f"No tray icon is shown: {reason}. Prompts still come as notifications and "
+              "windows; `deskbreak pause`, `resume` and `break-now` work here.")
     if data.get("log_notice"):
-        print(f"Compliance log: {data['log_notice']}.")
+        print(f"Warning: {data['log_notice']}.")
     if data.get("pending_events"):
         why = f" ({data['log_error']})" if data.get("log_error") else ""
         print(f"Warning: {data['pending_events']} events wait to be written to the log{why}; "
