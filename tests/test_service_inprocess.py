@@ -450,13 +450,19 @@ def test_the_neck_rating_before_a_break_is_asked_when_the_programme_says_and_log
         office.stop()
 
 
+def _diary_programme(folder: Path) -> Path:
+    """The office programme with the daily headache diary on."""
+    path = folder / "programme.yaml"
+    path.write_text(PROGRAMME.replace(
+        "settings:\n", "settings:\n  checkins: {headache_daily: true}\n"), encoding="utf-8")
+    return path
+
+
 def test_at_start_the_headache_diary_asks_about_the_earlier_days_nobody_answered(
         tmp_path: Path) -> None:
     from deskbreak.core.events import CheckinAnswered, HeadacheDiary, ProgrammeLoaded
 
-    path = tmp_path / "programme.yaml"
-    path.write_text(PROGRAMME.replace(
-        "settings:\n", "settings:\n  checkins: {headache_daily: true}\n"), encoding="utf-8")
+    path = _diary_programme(tmp_path)
     store = MemoryStore()
     wed, thu, fri, sat, sun = (START - timedelta(days=n) for n in (5, 4, 3, 2, 1))
     store.append_many([
@@ -505,56 +511,42 @@ def test_status_says_when_the_log_was_deleted_under_the_running_service(
         office.stop()
 
 
+def _start_and_sit(path: Path, store: MemoryStore, at: datetime, minutes: int
+                   ) -> RecordingPresenter:
+    """Start the service at `at`, sit for `minutes`, stop it: what it showed the person."""
+    office = Office(path, store, FakeClock(at))
+    try:
+        office.settle()
+        office.type_for(timedelta(minutes=minutes))
+    finally:
+        office.stop()
+    return office.presenter
+
 
 def test_started_after_the_diary_time_it_asks_every_day_in_one_window_and_never_twice(
         tmp_path: Path) -> None:
     from deskbreak.core.events import CheckinAnswered, HeadacheDiary, ProgrammeLoaded
 
-    path = tmp_path / "programme.yaml"
-    path.write_text(PROGRAMME.replace(
-        "settings:\n", "settings:\n  checkins: {headache_daily: true}\n"), encoding="utf-8")
+    path = _diary_programme(tmp_path)
     store = MemoryStore()
     friday = START - timedelta(days=3)
     store.append(ProgrammeLoaded(at=friday, title="In-process office", programme_hash="x",
                                  path=str(path)))
     # 17:40: today's question (17:30, half an hour before the end of the day) is already due.
     late = START.replace(hour=17, minute=40)
-    office = Office(path, store, FakeClock(late))
-    try:
-        office.settle()
-        office.type_for(timedelta(minutes=10))
-        missed = tuple(friday.date() + timedelta(days=n) for n in range(3))
-        assert office.presenter.headache_days == [(*missed, late.date())]  # one window
-    finally:
-        office.stop()
+    missed = tuple(friday.date() + timedelta(days=n) for n in range(3))
+    asked = _start_and_sit(path, store, late, 10)
+    assert asked.headache_days == [(*missed, late.date())]  # one window
     # Every day answered in that window; a restart the same evening asks nothing more.
     store.append_many(HeadacheDiary(at=late, day=day.isoformat(), intensity=0)
                       for day in (*missed, late.date()))
-    again = Office(path, store, FakeClock(late + timedelta(minutes=5)))
-    try:
-        again.settle()
-        again.type_for(timedelta(minutes=10))
-        assert again.presenter.headache_questions == 0
-    finally:
-        again.stop()
+    assert _start_and_sit(path, store, late + timedelta(minutes=5), 10).headache_questions == 0
     # A one-word answer counts as today's answer too; with no earlier day missing, today's
     # question comes from the engine as usual, once.
     fresh = MemoryStore()
     fresh.append(ProgrammeLoaded(at=late, title="In-process office", programme_hash="x",
                                  path=str(path)))
-    first = Office(path, fresh, FakeClock(late))
-    try:
-        first.settle()
-        first.type_for(timedelta(minutes=5))
-        assert first.presenter.headache_days == [()]
-    finally:
-        first.stop()
+    assert _start_and_sit(path, fresh, late, 5).headache_days == [()]
     fresh.append(CheckinAnswered(at=late + timedelta(minutes=5), question="headache",
                                  value="none"))
-    second = Office(path, fresh, FakeClock(late + timedelta(minutes=6)))
-    try:
-        second.settle()
-        second.type_for(timedelta(minutes=5))
-        assert second.presenter.headache_questions == 0
-    finally:
-        second.stop()
+    assert _start_and_sit(path, fresh, late + timedelta(minutes=6), 5).headache_questions == 0

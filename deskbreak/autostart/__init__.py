@@ -372,17 +372,8 @@ class LaunchAgent:
     def disable(self) -> bool:
         return _remove(self.path)
 
-    def is_enabled(self) -> bool:
-        try:
-            with self.path.open("rb") as handle:
-                agent = plistlib.load(handle)
-        except FileNotFoundError:
-            return False
-        except (OSError, plistlib.InvalidFileException, ValueError) as error:
-            raise AutostartError(f"cannot read {self.path}: {error}") from error
-        return not agent.get("Disabled", False)
-
-    def registered_command(self) -> list[str] | None:
+    def _agent(self) -> dict[str, Any] | None:
+        """The LaunchAgent as written, or None when there is none."""
         try:
             with self.path.open("rb") as handle:
                 agent = plistlib.load(handle)
@@ -390,7 +381,17 @@ class LaunchAgent:
             return None
         except (OSError, plistlib.InvalidFileException, ValueError) as error:
             raise AutostartError(f"cannot read {self.path}: {error}") from error
-        arguments = agent.get("ProgramArguments")
+        if not isinstance(agent, dict):
+            raise AutostartError(f"cannot read {self.path}: it is not a LaunchAgent")
+        return agent
+
+    def is_enabled(self) -> bool:
+        agent = self._agent()
+        return agent is not None and not agent.get("Disabled", False)
+
+    def registered_command(self) -> list[str] | None:
+        agent = self._agent()
+        arguments = None if agent is None else agent.get("ProgramArguments")
         return [str(a) for a in arguments] if isinstance(arguments, list) else None
 
 
