@@ -212,6 +212,12 @@ def test_macos_a_launch_agent_marked_disabled_counts_as_disabled(tmp_path):
     assert not is_enabled(platform="darwin", directory=tmp_path)
 
 
+def test_macos_a_plist_that_is_not_a_launch_agent_is_a_clear_error(tmp_path):
+    (tmp_path / f"{LAUNCH_AGENT_LABEL}.plist").write_bytes(plistlib.dumps(["not", "a", "dict"]))
+    with pytest.raises(AutostartError, match="it is not a LaunchAgent"):
+        is_enabled(platform="darwin", directory=tmp_path)
+
+
 # ---- Windows: the Run key, with winreg faked --------------------------------------------------
 
 
