@@ -50,6 +50,7 @@ from deskbreak.core.events import (
     PromptShown,
     event_from_json,
     event_to_json,
+    pain_value,
 )
 from deskbreak.errors import DeskbreakError
 
@@ -378,8 +379,6 @@ _COLUMNS = ("ts", "kind", "body", "day", "series", "outcome", "break_name", "exe
 def _row(event: Event) -> tuple[Any, ...]:
     """The stored row of `event`: its JSON, plus the fields reports aggregate (schema v3).
     Keep in step with the v3 migration, which fills the same columns from the JSON."""
-    from deskbreak.core.compliance import pain_value
-
     at_text = event.at.isoformat(timespec="seconds")
     series = outcome = break_name = exercises = text = neck = headache = start_day = None
     seconds = None

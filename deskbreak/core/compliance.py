@@ -49,6 +49,7 @@ from deskbreak.core.events import (
     SafetyAdvice,
     Screening,
     ScreeningDue,
+    pain_value,
 )
 from deskbreak.core.units import format_duration
 
@@ -821,15 +822,6 @@ def review_banner(report: Report, review_date: date | None) -> Review:
                        f"this period" + (f", {yes} with a warning sign" if yes else
                                          ", all answered no"))
     return Review(bool(reasons), tuple(reasons))
-
-
-def pain_value(value: int | str) -> int | None:
-    """A neck answer as 0-10, or None when it is not one."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int) and 0 <= value <= 10:
-        return value
-    return None
 
 
 def flag_reason(value: int, previous: int | None) -> str:

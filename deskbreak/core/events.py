@@ -196,6 +196,16 @@ class CheckinAnswered:
     exercises: tuple[str, ...] = ()
 
 
+def pain_value(value: int | str) -> int | None:
+    """A neck answer as 0-10, or None when it is not one. (Here, beside the event, so the log
+    can store it without loading the report's maths into the running service.)"""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int) and 0 <= value <= 10:
+        return value
+    return None
+
+
 @dataclass(frozen=True)
 class CheckinDue:
     """The daily headache question is due (the service asks; the answer is a CheckinAnswered)."""
