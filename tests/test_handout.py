@@ -245,3 +245,35 @@ phases:
     assert "(steps and cautions as in Early)" in page
     assert "<b>No longer in your breaks:</b> Eye break.</p>" in page
     assert re.search(r"now 10 reps[^<]*<span class=\"was\">\(was \d+ reps", page)
+
+
+def test_a_third_phase_points_to_the_page_that_shows_the_steps_and_compares_with_phase_2(
+        tmp_path: Path) -> None:
+    path = tmp_path / "three.yaml"
+    path.write_text("""\
+deskbreak: 1
+title: Three phases
+starts: 2026-12-07
+breaks:
+  - {name: Neck, kind: micro, every: 30m, duration: 90s, exercises: [chin-tuck, eye-break]}
+phases:
+  - {name: One, from_week: 1, until_week: 2}
+  - name: Two
+    from_week: 3
+    until_week: 4
+    exercises: {chin-tuck: {reps: 10}}
+    breaks: {Neck: {add: [cervical-isometrics]}}
+  - name: Three
+    from_week: 5
+    exercises: {chin-tuck: {reps: 12}}
+    breaks: {Neck: {add: [cervical-isometrics]}}
+""", encoding="utf-8")
+    page = handout_html(load_programme(path), today=date(2026, 12, 7))
+    parsed = _Pages()
+    parsed.feed(page)
+    assert parsed.full == [["chin-tuck", "eye-break"], ["cervical-isometrics"], []]
+    third = page[page.index('data-phase="3"'):]
+    # The chin tuck's steps are on phase One's page, the isometrics' on Two's; the old dose is
+    # phase Two's.
+    assert "(steps and cautions as in One and Two)" in third
+    assert re.search(r"now 12 reps[^<]*<span class=\"was\">\(was 10 reps", third)

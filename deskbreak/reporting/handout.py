@@ -2,12 +2,13 @@
 
 Each phase page has the break schedule in plain words and every exercise of that phase with its
 picture and dose. The first phase shows each exercise in full (picture, dose, steps and its own
-cautions, under the built-in stop rules said once per page), two to a row, so a phase of eight
-exercises fits one page. A later phase shows in full only what is new in it; an exercise it
-keeps is one line with its picture and dose (the new dose beside the old one when it changed),
-pointing back to the phase that shows its steps, and dropped exercises are named. The last page
-has the physio's notes, the review date and the safety card. The page is one self-contained
-file (figures inline as SVG, a physio's own pictures as data URIs), styled for A4 or US Letter.
+cautions, under the built-in stop rules said once per page), two to a row, never broken across
+pages (eight take two or three A4 pages). A later phase shows in full only what is new in it,
+so it usually fits one page: an exercise it keeps is one line with its picture and dose (the
+new dose beside the old one when it changed), pointing back to the phase whose page shows its
+steps, and dropped exercises are named. The last page has the physio's notes, the review date
+and the safety card. The page is one self-contained file (figures inline as SVG, a physio's
+own pictures as data URIs), styled for A4 or US Letter.
 """
 
 from __future__ import annotations
@@ -138,9 +139,8 @@ p {{ margin: 0 0 2mm; }}
 .exercise ol, .exercise .cautions, .exercise .side-note {{ clear: left; }}
 .exercise.brief {{ display: flex; gap: 3mm; align-items: center; padding: 1mm 0 0.5mm; }}
 .exercise.brief .picture {{ float: none; margin: 0; flex: 0 0 18mm; }}
-.exercise.brief .picture svg, .exercise.brief .picture img {{ margin: 0 auto; }}
 .exercise.brief .picture svg, .exercise.brief .picture img {{ height: {BRIEF_HEIGHT_MM}mm;
-                                                              margin: 0; }}
+                                                              margin: 0 auto; }}
 .exercise.brief .dose {{ margin: 0; }}
 .was {{ font-weight: normal; color: #475569; }}
 h3.group {{ margin: 2.5mm 0 1mm; }}
@@ -222,22 +222,26 @@ def _stage_page(programme: Programme, stage: Stage, number: int, total: int,
         out.extend(_exercise_card(exercise) for exercise in exercises)
         out.append("</div>")
     else:
-        out.append(_changes(programme, exercises, earlier, total))
+        out.append(_changes(exercises, earlier, total))
     out.append("</section>\n")
     return "".join(out)
 
 
-def _changes(programme: Programme, exercises: Sequence[Exercise], earlier: Sequence[Stage],
-             total: int) -> str:
+def _changes(exercises: Sequence[Exercise], earlier: Sequence[Stage], total: int) -> str:
     """A later phase's exercises: the new ones in full, the kept ones in a line each, pointing
-    back to the latest earlier phase that shows their steps, and the dropped ones named."""
-    shown_in: dict[str, tuple[Exercise, str]] = {}
+    back to the phase whose page shows their steps in full, and the dropped ones named."""
+    # Which page shows each exercise in full (the first phase shows all of its own; a later
+    # one, those new in it), and each exercise as it last was, for its old dose.
+    in_full: dict[str, tuple[Exercise, str]] = {}
+    last: dict[str, Exercise] = {}
     for number, stage in enumerate(earlier, start=1):
         name = _stage_name(stage, number, total)
         for exercise in _exercises_in_order(stage.view):
-            shown_in[exercise.id] = (exercise, name)
+            if exercise.id not in in_full or _steps_differ(exercise, in_full[exercise.id][0]):
+                in_full[exercise.id] = (exercise, name)
+            last[exercise.id] = exercise
     before = _exercises_in_order(earlier[-1].view)
-    new = [e for e in exercises if e.id not in shown_in or _steps_differ(e, shown_in[e.id][0])]
+    new = [e for e in exercises if e.id not in in_full or _steps_differ(e, in_full[e.id][0])]
     kept = [e for e in exercises if e not in new]
     out = []
     if new:
@@ -248,13 +252,13 @@ def _changes(programme: Programme, exercises: Sequence[Exercise], earlier: Seque
         # Beside the last new exercise when it is alone on its row (one list), else across
         # the page (three to a row).
         beside = len(new) % 2 == 1
-        sources = list(dict.fromkeys(shown_in[e.id][1] for e in kept))
+        sources = list(dict.fromkeys(in_full[e.id][1] for e in kept))
         out.append(f'<div class="kept {"beside" if beside else "across"}">'
                    '<h3 class="group">Carried on from before <span class="was">(steps and '
                    f"cautions as in {_e(' and '.join(sources))})</span></h3>"
                    f'<div class="{"brief-list" if beside else "exercises brief"}">')
         for exercise in kept:
-            out.append(_brief_card(exercise, shown_in[exercise.id][0]))
+            out.append(_brief_card(exercise, last[exercise.id]))
         out.append("</div></div>")
     out.append("</div>")
     current = {e.id for e in exercises}
