@@ -113,7 +113,7 @@ class RunningService:
                              f"{self.output()[-3000:]}")
 
     def window_processes(self) -> list[int]:
-        """The pids of this service's window processes (its children), newest last."""
+        """The pids of this service's window processes (its children), in pid order."""
         pids = []
         for stat in Path("/proc").glob("[0-9]*/stat"):
             try:
@@ -199,8 +199,10 @@ def service(request: pytest.FixtureRequest, desktop: DesktopSession, deskbreak_h
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-        # A window the service could not close (it was killed) must not outlive the test and
-        # be taken for the next test's window.
+        # A window the service did not close (it had to be killed above) must not outlive the
+        # test. (Windows of a service the test itself killed are orphans by now and cannot be
+        # found this way; the tests find windows by their own service's pid, so they are
+        # never taken for the next test's.)
         for pid in windows:
             try:
                 os.kill(pid, signal.SIGTERM)
