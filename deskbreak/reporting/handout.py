@@ -1,4 +1,5 @@
-"""The patient handout: one printable HTML page per phase, and a PDF of it through Chromium.
+"""The patient handout: printable HTML, a part per phase each starting on a new page, and a PDF
+of it through Chromium.
 
 Each phase page has the break schedule in plain words and every exercise of that phase with its
 picture and dose. The first phase shows each exercise in full (picture, dose, steps and its own
