@@ -18,7 +18,7 @@ from deskbreak.figures import figure, png_bytes
 from deskbreak.library import load_library
 from deskbreak.ui.exercise_picture import picture_png
 from deskbreak.ui.prompt_protocol import exercise_payload, parse_request
-from e2e.test_prompt_window import GUIDED_TITLE, PROMPT_TITLE, SHOTS, PromptProcess, shoot
+from e2e.test_prompt_window import GUIDED_TITLE, SHOTS, PromptProcess, shoot
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 #: Screenshots kept for the docs (small PNGs): the picture beside the steps.
@@ -63,9 +63,7 @@ def test_every_library_exercise_shows_its_figure_beside_the_steps(desktop: Any) 
     exercises = parse_request(spec).exercises
     assert len(exercises) >= 22
     prompt = PromptProcess(desktop, spec, speed=1)
-    window = prompt.wait_for_window(PROMPT_TITLE)
-    prompt.click(window, "start")
-    guided = prompt.wait_for_window(GUIDED_TITLE)
+    guided = prompt.start_guided(click=True)
     try:
         for number, exercise in enumerate(exercises, start=1):
             picture = picture_png(exercise)
@@ -90,9 +88,7 @@ def test_a_physios_own_picture_is_shown_for_their_own_exercise(desktop: Any,
              "reps": 1, "hold_seconds": 2, "image": str(own)}
     spec = {"prompt": 1, "break": "neck mobility", "kind": "micro", "exercises": [entry]}
     prompt = PromptProcess(desktop, spec, speed=1)
-    window = prompt.wait_for_window(PROMPT_TITLE)
-    prompt.click(window, "start")
-    guided = prompt.wait_for_window(GUIDED_TITLE)
+    guided = prompt.start_guided(click=True)
     try:
         picture = picture_png(parse_request(spec).exercises[0])
         assert picture is not None

@@ -139,6 +139,16 @@ class PromptProcess:
             assert time.monotonic() < deadline, f"{key} did not move the window on"
             time.sleep(0.05)
 
+    def start_guided(self, *, click: bool = False) -> int:
+        """Start the guided break from the prompt, with Enter (or a click on Start), and
+        return the guided window (the same toplevel, retitled)."""
+        window = self.wait_for_window(PROMPT_TITLE)
+        if click:
+            self.click(window, "start")
+        else:
+            self.desktop.xdotool("windowactivate", "--sync", str(window), "key", "Return")
+        return self.wait_for_window(GUIDED_TITLE)
+
     def click(self, window: int, key: str, title: str = "") -> None:
         x, y = self.button(key, title)
         click_button(self.desktop, window, x, y)
@@ -277,9 +287,7 @@ def test_closing_the_prompt_with_the_window_manager_hides_it_and_the_service_can
         time.sleep(0.1)
     assert prompt.proc.poll() is None, "the hidden prompt ended; the answer would be lost"
     prompt.tell({"show": True})
-    window = prompt.wait_for_window(PROMPT_TITLE)
-    prompt.click(window, "start")
-    guided = prompt.wait_for_window(GUIDED_TITLE)
+    guided = prompt.start_guided(click=True)
     assert prompt.read_line() == {"started": True}
     prompt.close_stdin()
     desktop.xdotool("windowactivate", "--sync", str(guided), "key", "Escape")
@@ -292,18 +300,14 @@ def test_a_prompt_hidden_by_the_window_manager_ends_when_the_service_cannot_show
     """With stdin closed after the request the service reopens by starting a new window, so
     the hidden one says {"hidden": true} and ends (no invisible window left behind)."""
     prompt = PromptProcess(desktop, request())
-    window = prompt.wait_for_window(PROMPT_TITLE)
-    prompt.click(window, "start")
-    guided = prompt.wait_for_window(GUIDED_TITLE)
+    guided = prompt.start_guided(click=True)
     desktop.xdotool("windowactivate", "--sync", str(guided), "key", "alt+F4")
     assert prompt.answers_after_start() == [{"hidden": True}]
 
 
 def test_start_then_enter_through_every_screen_answers_done(desktop: Any, editor: int) -> None:
     prompt = PromptProcess(desktop, request(), speed=50)
-    window = prompt.wait_for_window(PROMPT_TITLE)
-    prompt.click(window, "start")
-    guided = prompt.wait_for_window(GUIDED_TITLE)
+    guided = prompt.start_guided(click=True)
     shoot(desktop, guided, "guided-intro.png")
     desktop.xdotool("windowactivate", "--sync", str(guided), "key", "Return")
     time.sleep(0.05)
@@ -322,9 +326,7 @@ def test_neck_checkin_is_asked_at_the_end_and_reported_before_done(
         desktop: Any, editor: int) -> None:
     prompt = PromptProcess(desktop, request(neck_checkin=True, exercises=[
         {"id": "x", "title": "Shoulder rolls", "reps": 1, "dose_text": "1 rep"}]), speed=50)
-    window = prompt.wait_for_window(PROMPT_TITLE)
-    desktop.xdotool("windowactivate", "--sync", str(window), "key", "Return")  # Start
-    guided = prompt.wait_for_window(GUIDED_TITLE)
+    guided = prompt.start_guided()
     desktop.xdotool("windowactivate", "--sync", str(guided), "key", "Return")  # past intro
     time.sleep(0.5)  # the one rep (3 s at speed 50) advances by itself to the check-in
     desktop.xdotool("windowactivate", "--sync", str(guided), "key", "3")
@@ -338,9 +340,7 @@ def test_neck_checkin_is_asked_at_the_end_and_reported_before_done(
 def test_a_neck_checkin_of_10_can_be_typed(desktop: Any, editor: int) -> None:
     """Issue 8 point 9: only single digits could be typed, so 10 could not."""
     prompt = PromptProcess(desktop, request(neck_checkin=True, exercises=[]), speed=50)
-    window = prompt.wait_for_window(PROMPT_TITLE)
-    desktop.xdotool("windowactivate", "--sync", str(window), "key", "Return")  # Start
-    guided = prompt.wait_for_window(GUIDED_TITLE)
+    guided = prompt.start_guided()
     desktop.xdotool("windowactivate", "--sync", str(guided), "key", "1", "0", "Return")
     assert prompt.answers_after_start() == [{"checkin": "neck", "value": 10},
                                             {"answer": "done"}]
@@ -350,9 +350,7 @@ def test_done_on_the_checkin_without_a_rating_is_refused_until_no_answer_is_chos
         desktop: Any, editor: int) -> None:
     """Issue 8 point 9: Done closed the check-in without a rating, silently."""
     prompt = PromptProcess(desktop, request(neck_checkin=True, exercises=[]), speed=50)
-    window = prompt.wait_for_window(PROMPT_TITLE)
-    desktop.xdotool("windowactivate", "--sync", str(window), "key", "Return")  # Start
-    guided = prompt.wait_for_window(GUIDED_TITLE)
+    guided = prompt.start_guided()
     prompt.click(guided, "next", GUIDED_TITLE[1:-1])  # Done, disabled without a rating
     desktop.xdotool("windowactivate", "--sync", str(guided), "key", "Return")  # Enter too
     time.sleep(0.3)
@@ -366,9 +364,7 @@ def test_the_neck_rating_before_the_break_is_asked_first_and_sent_as_soon_as_it_
         desktop: Any, editor: int) -> None:
     prompt = PromptProcess(desktop, request(neck_checkin=True, neck_before=True, exercises=[
         {"id": "x", "title": "Shoulder rolls", "reps": 1, "dose_text": "1 rep"}]), speed=50)
-    window = prompt.wait_for_window(PROMPT_TITLE)
-    desktop.xdotool("windowactivate", "--sync", str(window), "key", "Return")  # Start
-    guided = prompt.wait_for_window(GUIDED_TITLE)
+    guided = prompt.start_guided()
     assert prompt.read_line() == {"started": True}
     prompt.click(guided, "next", GUIDED_TITLE[1:-1])  # Next, refused without a rating
     prompt.click(guided, "checkin-6", GUIDED_TITLE[1:-1])  # clicked, like the rating after
@@ -388,9 +384,7 @@ def test_the_neck_rating_before_the_break_is_asked_first_and_sent_as_soon_as_it_
 def test_the_rating_before_the_break_can_be_skipped_and_nothing_is_invented(
         desktop: Any, editor: int) -> None:
     prompt = PromptProcess(desktop, request(neck_before=True, exercises=[]), speed=50)
-    window = prompt.wait_for_window(PROMPT_TITLE)
-    desktop.xdotool("windowactivate", "--sync", str(window), "key", "Return")  # Start
-    guided = prompt.wait_for_window(GUIDED_TITLE)
+    guided = prompt.start_guided()
     desktop.xdotool("windowactivate", "--sync", str(guided), "key", "7")  # chosen, not sent
     prompt.click(guided, "skip-question", GUIDED_TITLE[1:-1])
     prompt.button("next", GUIDED_TITLE[1:-1])
@@ -403,9 +397,7 @@ def test_stop_before_finishing_any_exercise_asks_why_and_is_recorded_as_stopped(
         desktop: Any, editor: int) -> None:
     """Issue 8 point 3: Stop during the first exercise was logged as a skip."""
     prompt = PromptProcess(desktop, request(), speed=1)
-    window = prompt.wait_for_window(PROMPT_TITLE)
-    desktop.xdotool("windowactivate", "--sync", str(window), "key", "Return")
-    guided = prompt.wait_for_window(GUIDED_TITLE)
+    guided = prompt.start_guided()
     desktop.xdotool("windowactivate", "--sync", str(guided), "key", "Escape")
     prompt.button("reason-busy", GUIDED_TITLE[1:-1])
     shoot(desktop, guided, "guided-stop-why.png")
@@ -415,9 +407,7 @@ def test_stop_before_finishing_any_exercise_asks_why_and_is_recorded_as_stopped(
 
 def test_back_to_the_exercise_after_stop_carries_on(desktop: Any, editor: int) -> None:
     prompt = PromptProcess(desktop, request(), speed=50)
-    window = prompt.wait_for_window(PROMPT_TITLE)
-    desktop.xdotool("windowactivate", "--sync", str(window), "key", "Return")
-    guided = prompt.wait_for_window(GUIDED_TITLE)
+    guided = prompt.start_guided()
     desktop.xdotool("windowactivate", "--sync", str(guided), "key", "Escape")
     prompt.click(guided, "back", GUIDED_TITLE[1:-1])
     prompt.button("skip-exercise", GUIDED_TITLE[1:-1])
@@ -434,9 +424,7 @@ def test_stop_after_finishing_one_exercise_is_partial_with_its_id_and_the_reason
         desktop: Any, editor: int) -> None:
     """Issue 8 point 3: Stop later was logged as done (the partial flag was dropped)."""
     prompt = PromptProcess(desktop, request(), speed=1)
-    window = prompt.wait_for_window(PROMPT_TITLE)
-    desktop.xdotool("windowactivate", "--sync", str(window), "key", "Return")
-    guided = prompt.wait_for_window(GUIDED_TITLE)
+    guided = prompt.start_guided()
     # Next through the chin tucks (intro, rep 1, release, rep 2; a hold that runs out moves on
     # by itself, so the presses are not counted) until the second exercise is on screen.
     prompt.button("next", GUIDED_TITLE[1:-1])  # the guided view is drawn
@@ -454,9 +442,7 @@ def test_stop_after_finishing_one_exercise_is_partial_with_its_id_and_the_reason
 def test_skipping_an_exercise_ends_as_partial_with_only_the_finished_ones(
         desktop: Any, editor: int) -> None:
     prompt = PromptProcess(desktop, request(), speed=50)
-    window = prompt.wait_for_window(PROMPT_TITLE)
-    desktop.xdotool("windowactivate", "--sync", str(window), "key", "Return")
-    guided = prompt.wait_for_window(GUIDED_TITLE)
+    guided = prompt.start_guided()
     prompt.click(guided, "skip-exercise", GUIDED_TITLE[1:-1])  # skip the chin tucks
     for _ in range(15):
         if prompt.proc.poll() is not None:
@@ -525,9 +511,7 @@ def test_screenshots_for_the_readme_show_a_real_break(desktop: Any, editor: int)
     assert prompt.answers_after_start() == [{"answer": "stopped", "reason": "busy"}]
 
     checkin = PromptProcess(desktop, request(neck_checkin=True, exercises=[]), speed=50)
-    window = checkin.wait_for_window(PROMPT_TITLE)
-    desktop.xdotool("windowactivate", "--sync", str(window), "key", "Return")
-    guided = checkin.wait_for_window(GUIDED_TITLE)
+    guided = checkin.start_guided()
     desktop.xdotool("windowactivate", "--sync", str(guided), "key", "4")
     desktop.xdotool("mousemove", "0", "400")  # no button looks hovered in the picture
     time.sleep(0.3)
@@ -566,9 +550,7 @@ def test_the_headache_programmes_prompt_is_short_and_its_notes_open_once_a_day(
 def test_stopping_for_symptoms_says_what_to_do_before_the_answer_is_sent(
         desktop: Any, editor: int) -> None:
     prompt = PromptProcess(desktop, request(), speed=1)
-    window = prompt.wait_for_window(PROMPT_TITLE)
-    desktop.xdotool("windowactivate", "--sync", str(window), "key", "Return")
-    guided = prompt.wait_for_window(GUIDED_TITLE)
+    guided = prompt.start_guided()
     desktop.xdotool("windowactivate", "--sync", str(guided), "key", "Escape")
     prompt.button("reason-symptoms", GUIDED_TITLE[1:-1])
     desktop.xdotool("windowactivate", "--sync", str(guided), "key", "2")  # symptoms

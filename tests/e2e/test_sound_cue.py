@@ -71,7 +71,7 @@ def _guided_hold_recording(desktop: object, sound: SoundServer, tmp_path: Path,
                            with_sound: bool) -> float:
     """Run a guided break of one held exercise (2 reps, 2 s holds, at 4x speed) with the
     programme's sound on or off, recording the speaker; the recording's loudness."""
-    from e2e.test_prompt_window import GUIDED_TITLE, PROMPT_TITLE, PromptProcess, request
+    from e2e.test_prompt_window import PromptProcess, request
 
     spec = request(sound=with_sound, exercises=[
         {"id": "chin-tuck", "title": "Chin tucks", "summary": "", "steps": ["Glide back."],
@@ -80,9 +80,7 @@ def _guided_hold_recording(desktop: object, sound: SoundServer, tmp_path: Path,
     recording = tmp_path / f"guided-{with_sound}.wav"
     recorder = sound.record("speakers.monitor", str(recording))
     prompt = PromptProcess(desktop, spec, speed=4)
-    window = prompt.wait_for_window(PROMPT_TITLE)
-    prompt.click(window, "start")
-    guided = prompt.wait_for_window(GUIDED_TITLE)
+    guided = prompt.start_guided(click=True)
     desktop.xdotool("windowactivate", "--sync", str(guided), "key", "Return")  # past intro
     time.sleep(3.5)  # two holds of 0.5 s and a release between, with room for the player
     sound.stop_recording(recorder)
