@@ -404,9 +404,11 @@ class DesktopSession:
             return popen
         return self._spawn_logged(name, list(argv), **kwargs)
 
-    def stop_process(self, popen: subprocess.Popen[Any]) -> int | None:
-        """Stop one process started with `spawn` now (SIGTERM, then SIGKILL); its exit code."""
-        _stop_process(popen)
+    def stop_process(self, popen: subprocess.Popen[Any], grace: float = STOP_GRACE
+                     ) -> int | None:
+        """Stop one process (started with `spawn` or not) now: SIGTERM, then SIGKILL after
+        `grace` seconds; its exit code."""
+        _stop_process(popen, grace)
         self._procs = [proc for proc in self._procs if proc.popen is not popen]
         return popen.returncode
 
@@ -620,13 +622,13 @@ class DesktopSession:
             time.sleep(POLL_STEP)
 
 
-def _stop_process(popen: subprocess.Popen[Any]) -> None:
-    """SIGTERM, wait, then SIGKILL: by PID only, never by name."""
+def _stop_process(popen: subprocess.Popen[Any], grace: float = STOP_GRACE) -> None:
+    """SIGTERM, wait up to `grace` seconds, then SIGKILL: by PID only, never by name."""
     if popen.poll() is not None:
         return
     try:
         popen.send_signal(signal.SIGTERM)
-        popen.wait(timeout=STOP_GRACE)
+        popen.wait(timeout=grace)
     except subprocess.TimeoutExpired:
         popen.kill()
         popen.wait(timeout=STOP_GRACE)

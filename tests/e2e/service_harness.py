@@ -21,6 +21,7 @@ from desktop import DesktopSession
 
 SPEED = 30  # one real second is half a minute of sitting
 POLL = 0.5  # real seconds between idle samples
+SERVICE_GRACE = 15  # real seconds a stopping service gets to log its last events and quit
 # Every limit below is in programme (scaled) time: 5m of sitting is 10 s of test.
 PROGRAMME = """\
 deskbreak: 1
@@ -139,6 +140,21 @@ class RunningService:
         return int(self.wait_for(lambda: next(iter(self.windows(title)), 0), timeout,
                                  f"a window titled {title!r}"))
 
+    def stop(self) -> None:
+        """End the service as the desktop would (SIGTERM; SIGKILL if it has not finished its
+        shutdown in SERVICE_GRACE seconds), then any window it left open."""
+        windows = self.window_processes() if self.process.poll() is None else []
+        self.desktop.stop_process(self.process, SERVICE_GRACE)
+        # A window the service did not close (it had to be killed) must not outlive it.
+        # (Windows of a service a test killed itself are orphans by now and cannot be found
+        # this way; tests find windows by their own service's pid, so they are never taken
+        # for the next test's.)
+        for pid in windows:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+
     def service_log(self) -> str:
         path = self.home / "state" / "deskbreak.log"
         lines = path.read_text().splitlines() if path.exists() else ["(no log)"]
@@ -190,24 +206,7 @@ def service(request: pytest.FixtureRequest, desktop: DesktopSession, deskbreak_h
     try:
         yield running
     finally:
-        process = running.process  # a test may have restarted the service
-        windows = running.window_processes() if process.poll() is None else []
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        # A window the service did not close (it had to be killed above) must not outlive the
-        # test. (Windows of a service the test itself killed are orphans by now and cannot be
-        # found this way; the tests find windows by their own service's pid, so they are
-        # never taken for the next test's.)
-        for pid in windows:
-            try:
-                os.kill(pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
+        running.stop()  # the service it runs now: a test may have restarted it
         desktop.clear_notifications()
 
 

@@ -3,8 +3,6 @@ holding anything up; the next start of the same account does not show it again."
 
 from __future__ import annotations
 
-import signal
-import subprocess
 import time
 from pathlib import Path
 from typing import Any
@@ -15,16 +13,6 @@ from desktop import DesktopError
 from .service_harness import PROGRAMME, RunningService, start_service
 
 WELCOME = "^Welcome to deskbreak$"
-
-
-def stop(process: subprocess.Popen[str]) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def test_first_start_opens_the_welcome_once_and_the_second_start_does_not(
@@ -50,7 +38,7 @@ def test_first_start_opens_the_welcome_once_and_the_second_start_does_not(
             time.sleep(0.1)
         assert first.process.poll() is None, "closing the welcome ended the service"
     finally:
-        stop(first.process)
+        first.stop()
 
     second = RunningService(desktop, deskbreak_home, programme, start_service(
         desktop, deskbreak_home, programme, windows=True, welcomed=False))
@@ -59,7 +47,7 @@ def test_first_start_opens_the_welcome_once_and_the_second_start_does_not(
         with pytest.raises(DesktopError):
             desktop.wait_for_window(WELCOME, timeout=5)
     finally:
-        stop(second.process)
+        second.stop()
 
 
 def test_no_windows_start_opens_no_welcome(desktop: Any, deskbreak_home: Path,
@@ -74,4 +62,4 @@ def test_no_windows_start_opens_no_welcome(desktop: Any, deskbreak_home: Path,
             desktop.wait_for_window(WELCOME, timeout=5)
         assert not (deskbreak_home / "state" / "welcome-shown").exists()
     finally:
-        stop(running.process)
+        running.stop()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import time
 from datetime import timedelta
@@ -228,5 +227,4 @@ def test_an_x11_idle_reading_on_a_wayland_session_is_flagged_in_status_and_the_t
                                "the caveat in the service log")
         assert log
     finally:
-        running.process.send_signal(signal.SIGTERM)
-        running.process.wait(timeout=10)
+        running.stop()

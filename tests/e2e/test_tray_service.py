@@ -5,8 +5,6 @@ prompts through notifications and answers on the command line."""
 from __future__ import annotations
 
 import json
-import signal
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -72,13 +70,7 @@ def test_without_a_tray_host_status_and_doctor_say_so_and_prompts_still_come(
         assert running.cli("status").stdout.startswith("Paused until")
     finally:
         typist.stop()
-        if running.process.poll() is None:
-            running.process.send_signal(signal.SIGTERM)
-            try:
-                running.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                running.process.kill()
-                running.process.wait()
+        running.stop()
 
 
 @pytest.fixture(scope="module")
@@ -125,11 +117,5 @@ def test_the_service_on_an_sni_desktop_shows_its_icon_and_its_menu_pauses_it(
             assert items["Resume"]["enabled"] is True
             assert layout(conn, name)[0]["label"].startswith("Paused until")
     finally:
-        if running.process.poll() is None:
-            running.process.send_signal(signal.SIGTERM)
-            try:
-                running.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                running.process.kill()
-                running.process.wait()
+        running.stop()
         assert running.process.returncode == 0, running.output()
