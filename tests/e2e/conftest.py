@@ -17,6 +17,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from desktop import DesktopError, DesktopSession
 
+from .fixture_parts import started
+
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
@@ -27,15 +29,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def desktop() -> Iterator[DesktopSession]:
     """A started desktop shared by every e2e test; a missing package fails (never skips)."""
-    session = DesktopSession()
-    try:
-        session.start()
-    except DesktopError as error:
-        pytest.fail(str(error), pytrace=False)
-    try:
+    with started(DesktopSession(), DesktopError) as session:
         yield session
-    finally:
-        session.stop()
 
 
 @pytest.fixture(autouse=True)

@@ -16,17 +16,13 @@ from deskbreak.adapters.calls import CallDetector
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sound_server import SoundServer, SoundServerError
 
+from .fixture_parts import started
+
 
 @pytest.fixture(scope="module")
 def sound() -> Iterator[SoundServer]:
-    try:
-        server = SoundServer().start()
-    except SoundServerError as error:
-        pytest.fail(str(error), pytrace=False)
-    try:
+    with started(SoundServer(), SoundServerError) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

@@ -20,26 +20,21 @@ from desktop import DesktopError, DesktopSession
 
 from e2e.test_prompt_window import PROMPT_TITLE, request
 
+from .fixture_parts import started
+
 REPO = Path(__file__).resolve().parents[2]
 LEFT, RIGHT = Rect(0, 0, 1280, 800), Rect(1280, 0, 1280, 800)
 
 
 @pytest.fixture(scope="module")
 def two_monitors() -> Iterator[DesktopSession]:
-    session = DesktopSession(screen="2560x800x24")
-    try:
-        session.start()
-    except DesktopError as error:
-        pytest.fail(str(error), pytrace=False)
-    try:
+    with started(DesktopSession(screen="2560x800x24"), DesktopError) as session:
         env = session.full_env()
         for name, geometry, output in (("LEFT", "1280/338x800/211+0+0", "screen"),
                                        ("RIGHT", "1280/338x800/211+1280+0", "none")):
             subprocess.run(["xrandr", "--setmonitor", name, geometry, output], env=env,
                            check=True, capture_output=True, timeout=10)
         yield session
-    finally:
-        session.stop()
 
 
 def _geometry(session: DesktopSession, window: int) -> Rect:

@@ -17,19 +17,15 @@ from deskbreak.adapters.sound import SoundCue, player_command
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sound_server import SoundServer, SoundServerError
 
+from .fixture_parts import started
+
 
 @pytest.fixture
 def sound(monkeypatch: pytest.MonkeyPatch) -> Iterator[SoundServer]:
-    try:
-        server = SoundServer().start()
-    except SoundServerError as error:
-        pytest.fail(str(error), pytrace=False)
-    for name, value in server.env().items():
-        monkeypatch.setenv(name, value)
-    try:
+    with started(SoundServer(), SoundServerError) as server:
+        for name, value in server.env().items():
+            monkeypatch.setenv(name, value)
         yield server
-    finally:
-        server.stop()
 
 
 def _rms(path: Path) -> float:

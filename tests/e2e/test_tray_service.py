@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from desktop import DesktopError, DesktopSession
 
+from .fixture_parts import started
 from .service_harness import PROGRAMME, RunningService, Typist, start_service
 from .test_tray import open_xorg_menu
 
@@ -34,15 +35,8 @@ def test_pause_from_the_tray_menu_is_confirmed_in_one_short_notification(
 @pytest.fixture(scope="module")
 def bare_desktop() -> Iterator[DesktopSession]:
     """A desktop with a window manager and notifications but no tray host of any kind."""
-    session = DesktopSession(tray=False)
-    try:
-        session.start()
-    except DesktopError as error:
-        pytest.fail(str(error), pytrace=False)
-    try:
+    with started(DesktopSession(tray=False), DesktopError) as session:
         yield session
-    finally:
-        session.stop()
 
 
 def test_without_a_tray_host_status_and_doctor_say_so_and_prompts_still_come(
@@ -76,15 +70,8 @@ def test_without_a_tray_host_status_and_doctor_say_so_and_prompts_still_come(
 @pytest.fixture(scope="module")
 def sni_service_desktop() -> Iterator[DesktopSession]:
     """A desktop whose tray is a StatusNotifierItem host (no trayer), with notifications."""
-    session = DesktopSession(tray=False, sni_tray=True)
-    try:
-        session.start()
-    except DesktopError as error:
-        pytest.fail(str(error), pytrace=False)
-    try:
+    with started(DesktopSession(tray=False, sni_tray=True), DesktopError) as session:
         yield session
-    finally:
-        session.stop()
 
 
 def test_the_service_on_an_sni_desktop_shows_its_icon_and_its_menu_pauses_it(

@@ -22,6 +22,7 @@ from jeepney.low_level import HeaderFields, MessageType
 
 from deskbreak.ui import icon
 
+from .fixture_parts import started
 from .test_tray import TrayProcess
 
 REPO = Path(__file__).resolve().parents[2]
@@ -35,15 +36,8 @@ HOST_AREA = (1100, 770, 1280, 800)
 @pytest.fixture(scope="module")
 def sni_desktop() -> Iterator[DesktopSession]:
     """A desktop whose only tray is the SNI one (no trayer, so no XEmbed fallback)."""
-    session = DesktopSession(tray=False, notification_daemon=False, sni_tray=True)
-    try:
-        session.start()
-    except DesktopError as error:
-        pytest.fail(str(error), pytrace=False)
-    try:
+    with started(DesktopSession(tray=False, notification_daemon=False, sni_tray=True), DesktopError) as session:
         yield session
-    finally:
-        session.stop()
 
 
 @pytest.fixture()

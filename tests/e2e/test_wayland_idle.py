@@ -19,17 +19,13 @@ from deskbreak.adapters.idle.wayland import WaylandIdleSource
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from wayland_desktop import HeadlessSway, WaylandDesktopError
 
+from .fixture_parts import started
+
 
 @pytest.fixture(scope="module")
 def sway() -> Iterator[HeadlessSway]:
-    try:
-        compositor = HeadlessSway().start()
-    except WaylandDesktopError as error:
-        pytest.fail(str(error), pytrace=False)
-    try:
+    with started(HeadlessSway(), WaylandDesktopError) as compositor:
         yield compositor
-    finally:
-        compositor.stop()
 
 
 def _wait_until(predicate, timeout: float = 5.0) -> bool:  # type: ignore[no-untyped-def]
