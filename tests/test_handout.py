@@ -58,6 +58,12 @@ class _Pages(HTMLParser):
         self.pictured: list[str] = []
         self._exercise: str | None = None
 
+    @classmethod
+    def of(cls, page: str) -> _Pages:
+        parsed = cls()
+        parsed.feed(page)
+        return parsed
+
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = dict(attrs)
         if tag == "section" and found.get("data-phase"):
@@ -76,8 +82,7 @@ class _Pages(HTMLParser):
 def test_the_handout_has_a_page_per_phase_with_the_exercises_of_that_phase() -> None:
     programme = load_programme(TEMPLATE)
     page = handout_html(programme, today=date(2026, 12, 22))
-    parsed = _Pages()
-    parsed.feed(page)
+    parsed = _Pages.of(page)
     assert len(parsed.pages) == 2
     first, second = parsed.pages
     # Phase 2 adds the isometrics to the neck break; every exercise has its picture.
@@ -236,8 +241,7 @@ phases:
     breaks: {Neck: {remove: [eye-break]}}
 """, encoding="utf-8")
     page = handout_html(load_programme(path), today=date(2026, 12, 7))
-    parsed = _Pages()
-    parsed.feed(page)
+    parsed = _Pages.of(page)
     assert parsed.full == [["chin-tuck", "eye-break", "shoulder-rolls"], []]
     assert parsed.pages[1] == ["chin-tuck", "shoulder-rolls"]
     assert "New in this phase" not in page
@@ -269,8 +273,7 @@ phases:
     breaks: {Neck: {add: [cervical-isometrics]}}
 """, encoding="utf-8")
     page = handout_html(load_programme(path), today=date(2026, 12, 7))
-    parsed = _Pages()
-    parsed.feed(page)
+    parsed = _Pages.of(page)
     assert parsed.full == [["chin-tuck", "eye-break"], ["cervical-isometrics"], []]
     third = page[page.index('data-phase="3"'):]
     # The chin tuck's steps are on phase One's page, the isometrics' on Two's; the old dose is
