@@ -10,14 +10,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from PIL import Image
-
 from deskbreak.adapters.tray import local
 from deskbreak.core.safety import SAFETY_CARD
 from deskbreak.ui import safety_window
 
+from .test_welcome_window import assert_on_screen_and_save_for_docs
+
 REPO = Path(__file__).resolve().parents[2]
-DOCS = REPO / "docs"
 
 
 def _labels(parent: Any) -> Iterator[Any]:
@@ -35,16 +34,8 @@ def test_when_to_get_help_opens_the_safety_card_with_its_headings(
     try:
         window = desktop.wait_for_window("^When to get help$", timeout=15)
         time.sleep(0.3)
-        geometry = desktop.xdotool("getwindowgeometry", "--shell", str(window))
-        box = {k: int(v) for k, v in (line.split("=") for line in geometry.split())}
-        assert box["X"] >= 0 and box["Y"] >= 0
-        assert box["X"] + box["WIDTH"] <= 1280 and box["Y"] + box["HEIGHT"] <= 800
-        shot = tmp_path / "safety-raw.png"
-        desktop.run(["import", "-window", str(window), str(shot)], timeout=20)
-        print(f"screenshot: {shot}")
-        small = Image.open(shot).convert("RGB").quantize(
-            colors=64, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
-        small.save(DOCS / "safety-window.png", optimize=True)
+        assert_on_screen_and_save_for_docs(desktop, window, tmp_path / "safety-raw.png",
+                                           "safety-window.png")
         desktop.xdotool("windowactivate", "--sync", str(window), "key", "Escape")
         assert process.wait(timeout=10) == 0
     finally:

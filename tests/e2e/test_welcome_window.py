@@ -31,22 +31,28 @@ def window_box(desktop: Any, window: int) -> dict[str, int]:
     return {k: int(v) for k, v in (line.split("=") for line in geometry.split())}
 
 
+def assert_on_screen_and_save_for_docs(desktop: Any, window: int, raw: Path,
+                                       name: str) -> None:
+    """The window wholly on the 1280x800 screen; its screenshot kept under docs/ for the
+    README as a small palette PNG (text on flat colours needs few)."""
+    box = window_box(desktop, window)
+    assert box["X"] >= 0 and box["Y"] >= 0
+    assert box["X"] + box["WIDTH"] <= 1280 and box["Y"] + box["HEIGHT"] <= 800
+    desktop.run(["import", "-window", str(window), str(raw)], timeout=20)
+    print(f"screenshot: {raw}")
+    small = Image.open(raw).convert("RGB").quantize(
+        colors=64, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    small.save(DOCS / name, optimize=True)
+
+
 def test_first_start_shows_the_welcome_once_and_about_shows_it_again(
         desktop: Any, tmp_path: Path) -> None:
     first = open_welcome(desktop, tmp_path, "--first-start")
     try:
         window = desktop.wait_for_window("^Welcome to deskbreak$", timeout=15)
         time.sleep(0.3)
-        box = window_box(desktop, window)
-        # Wholly on the screen (1280x800), with room to spare.
-        assert box["X"] >= 0 and box["Y"] >= 0
-        assert box["X"] + box["WIDTH"] <= 1280 and box["Y"] + box["HEIGHT"] <= 800
-        shot = tmp_path / "welcome-raw.png"
-        desktop.run(["import", "-window", str(window), str(shot)], timeout=20)
-        # For the README: a small palette PNG (text on flat colours needs few).
-        small = Image.open(shot).convert("RGB").quantize(
-            colors=64, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
-        small.save(DOCS / "welcome.png", optimize=True)
+        assert_on_screen_and_save_for_docs(desktop, window, tmp_path / "welcome-raw.png",
+                                           "welcome.png")
         desktop.xdotool("windowactivate", "--sync", str(window), "key", "Return")
         assert first.wait(timeout=10) == 0
     finally:
