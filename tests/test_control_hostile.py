@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_control import read_answer
 
 from deskbreak import control
 from deskbreak.control import MAX_NESTING, ControlServer, nesting_depth, reply, send, token_path
@@ -59,14 +60,7 @@ def token_prefix(sock_path: Path) -> bytes:
 def ask_raw(sock_path: Path, line: bytes) -> dict[str, Any]:
     with connect(sock_path) as sock:
         sock.sendall(line)
-        data = b""
-        while not data.endswith(b"\n"):
-            chunk = sock.recv(65536)
-            if not chunk:
-                break
-            data += chunk
-    answer: dict[str, Any] = json.loads(data)
-    return answer
+        return read_answer(sock)
 
 
 def test_a_line_of_1100_brackets_is_answered_with_an_error_and_status_still_answers(
