@@ -511,6 +511,12 @@ class DesktopSession:
                                    f"after {timeout} s; visible: {titles}")
             time.sleep(POLL_STEP)
 
+    def geometry(self, window: int | str) -> dict[str, int]:
+        """The window's X, Y, WIDTH and HEIGHT (and SCREEN, WINDOW) per xdotool."""
+        out = self.xdotool("getwindowgeometry", "--shell", str(window))
+        return {key: int(value) for key, value in
+                (line.split("=", 1) for line in out.splitlines() if "=" in line)}
+
     def screenshot(self, path: str | os.PathLike[str]) -> Path:
         """Save the whole screen as an image (format from the suffix, e.g. .png)."""
         self.run(["import", "-window", "root", str(path)], timeout=30)

@@ -38,9 +38,8 @@ def two_monitors() -> Iterator[DesktopSession]:
 
 
 def _geometry(session: DesktopSession, window: int) -> Rect:
-    out = session.xdotool("getwindowgeometry", "--shell", str(window))
-    values = dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
-    return Rect(int(values["X"]), int(values["Y"]), int(values["WIDTH"]), int(values["HEIGHT"]))
+    box = session.geometry(window)
+    return Rect(box["X"], box["Y"], box["WIDTH"], box["HEIGHT"])
 
 
 def _inside(window: Rect, monitor: Rect) -> bool:

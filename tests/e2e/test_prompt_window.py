@@ -233,9 +233,8 @@ def test_prompt_appears_in_the_corner_without_taking_focus_and_skip_answers_skip
     window = prompt.wait_for_window(PROMPT_TITLE)
     time.sleep(0.5)  # give the window manager every chance to (wrongly) focus it
     assert int(desktop.xdotool("getwindowfocus").strip()) == editor
-    geometry = desktop.xdotool("getwindowgeometry", "--shell", str(window))
-    values = dict(line.split("=") for line in geometry.split())
-    assert int(values["X"]) > 640 and int(values["Y"]) > 400  # bottom-right quarter
+    box = desktop.geometry(window)
+    assert box["X"] > 640 and box["Y"] > 400  # bottom-right quarter
     shoot(desktop, window, "prompt.png")
     # The buttons found from the picture are where the window says they are.
     found = button_positions(desktop, window)
@@ -537,8 +536,7 @@ def test_the_headache_programmes_prompt_is_short_and_its_notes_open_once_a_day(
         prompt = PromptProcess(desktop, spec)
         window = prompt.wait_for_window("^deskbreak: " + brk.name + "$")
         prompt.button("start")
-        geometry = desktop.xdotool("getwindowgeometry", "--shell", str(window))
-        heights.append(int(dict(line.split("=") for line in geometry.split())["HEIGHT"]))
+        heights.append(desktop.geometry(window)["HEIGHT"])
         desktop.xdotool("windowactivate", "--sync", str(window), "key", "Escape")
         assert prompt.answers() == [{"answer": "snooze"}]
     first, second = heights

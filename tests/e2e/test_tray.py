@@ -157,9 +157,8 @@ def find_popup_menu(desktop: Any, pid: int, timeout: float = 5) -> int:
         found = desktop.run(["xdotool", "search", "--onlyvisible", "--pid", str(pid)],
                             check=False).stdout.split()
         for window in found:
-            geometry = desktop.xdotool("getwindowgeometry", "--shell", window)
-            values = dict(line.split("=") for line in geometry.split())
-            if int(values["WIDTH"]) > 100 and int(values["HEIGHT"]) > 100:
+            box = desktop.geometry(window)
+            if box["WIDTH"] > 100 and box["HEIGHT"] > 100:
                 return int(window)
         if time.monotonic() > deadline:
             raise AssertionError("no popup menu appeared")
@@ -195,8 +194,7 @@ def test_quit_from_the_menu_reaches_the_app_which_stops_the_tray(desktop: Any) -
         app.expect("READY")
         icon = icon_window(desktop)
         menu = open_xorg_menu(desktop, icon)
-        geometry = desktop.xdotool("getwindowgeometry", "--shell", str(menu))
-        height = int(dict(line.split("=") for line in geometry.split())["HEIGHT"])
+        height = desktop.geometry(menu)["HEIGHT"]
         desktop.xdotool("mousemove", "--window", str(menu), "40", str(height - 12), "click",
                         "1")
         assert app.expect("COMMAND") == "COMMAND quit"

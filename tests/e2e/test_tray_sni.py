@@ -235,9 +235,8 @@ def find_host_menu(desktop: DesktopSession, timeout: float) -> int:
     while True:
         for window in desktop.run(["xdotool", "search", "--onlyvisible", "--name",
                                    "gtk-sni-tray"], check=False).stdout.split():
-            shape = desktop.xdotool("getwindowgeometry", "--shell", window)
-            values = dict(line.split("=") for line in shape.split())
-            if int(values["HEIGHT"]) > 100 and int(values["WIDTH"]) > 100:
+            box = desktop.geometry(window)
+            if box["HEIGHT"] > 100 and box["WIDTH"] > 100:
                 return int(window)
         if time.monotonic() > deadline:
             raise AssertionError("no host menu appeared")

@@ -26,16 +26,11 @@ def open_welcome(desktop: Any, home: Path, *args: str, theme: str = "light"
                             text=True)
 
 
-def window_box(desktop: Any, window: int) -> dict[str, int]:
-    geometry = desktop.xdotool("getwindowgeometry", "--shell", str(window))
-    return {k: int(v) for k, v in (line.split("=") for line in geometry.split())}
-
-
 def assert_on_screen_and_save_for_docs(desktop: Any, window: int, raw: Path,
                                        name: str) -> None:
     """The window wholly on the 1280x800 screen; its screenshot kept under docs/ for the
     README as a small palette PNG (text on flat colours needs few)."""
-    box = window_box(desktop, window)
+    box = desktop.geometry(window)
     assert box["X"] >= 0 and box["Y"] >= 0
     assert box["X"] + box["WIDTH"] <= 1280 and box["Y"] + box["HEIGHT"] <= 800
     desktop.run(["import", "-window", str(window), str(raw)], timeout=20)
