@@ -145,12 +145,6 @@ def diary_gaps(events: Iterable[Event], today: date, limit: int = CATCH_UP_DAYS)
     return DiaryGaps(missed, today in answered)
 
 
-def catch_up_days(events: Iterable[Event], today: date,
-                  limit: int = CATCH_UP_DAYS) -> list[date]:
-    """The earlier days to ask about at start-up (see `diary_gaps`)."""
-    return diary_gaps(events, today, limit).missed
-
-
 def diary_request(days: Iterable[date]) -> dict[str, Any]:
     """The check-in window's request for these days (ui/checkin_window.py)."""
     return {"question": "headache", "days": [d.isoformat() for d in sorted(set(days))]}

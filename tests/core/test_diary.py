@@ -69,7 +69,7 @@ def test_missed_days_reach_back_at_most_a_week() -> None:
 
 
 def test_catch_up_days_come_from_the_log_old_and_new_answers_alike() -> None:
-    from deskbreak.core.diary import catch_up_days, diary_request
+    from deskbreak.core.diary import diary_gaps, diary_request
     from deskbreak.core.events import CheckinAnswered, HeadacheDiary
 
     def at(day: int, hour: int = 18) -> datetime:
@@ -81,8 +81,10 @@ def test_catch_up_days_come_from_the_log_old_and_new_answers_alike() -> None:
         HeadacheDiary(at(4, 9), "2026-12-03", 0, None, False),          # Thu 3rd, caught up
     ]
     # Monday 7th: Fri 4th, Sat 5th and Sun 6th were never answered (days off included).
-    days = catch_up_days(log, date(2026, 12, 7))
+    gaps = diary_gaps(log, date(2026, 12, 7))
+    days = gaps.missed
     assert days == [date(2026, 12, 4), date(2026, 12, 5), date(2026, 12, 6)]
     assert diary_request(days) == {"question": "headache",
                                    "days": ["2026-12-04", "2026-12-05", "2026-12-06"]}
-    assert catch_up_days([], date(2026, 12, 7)) == []
+    assert not gaps.today_answered
+    assert diary_gaps([], date(2026, 12, 7)).missed == []
